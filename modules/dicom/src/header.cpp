@@ -1,0 +1,308 @@
+#include "recap/dicom/header.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcitem.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/oflog/oflog.h>
+#include <gdcmTrace.h>
+#include <dcmtk/dcmdata/dcsequen.h>
+#include <dcmtk/dcmdata/dcuid.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <mutex>
+
+namespace fs = std::filesystem;
+
+namespace recap::dicom {
+
+namespace {
+
+std::string trim(std::string s) {
+  auto notSpace = [](unsigned char c) { return !std::isspace(c) && c != '\0'; };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), notSpace));
+  s.erase(std::find_if(s.rbegin(), s.rend(), notSpace).base(), s.end());
+  return s;
+}
+
+std::string getString(DcmItem& item, const DcmTagKey& key) {
+  OFString value;
+  if (item.findAndGetOFStringArray(key, value).good()) return trim(value.c_str());
+  return {};
+}
+
+std::optional<double> parseNumber(const std::string& text) {
+  std::string t = trim(text);
+  if (t.empty()) return std::nullopt;
+  char* end = nullptr;
+  double v = std::strtod(t.c_str(), &end);
+  if (end == t.c_str() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+// A numeric attribute of any VR (DS/IS text, binary FD/FL/US/SS/UL/SL, or UN holding text).
+std::optional<double> getNumber(DcmItem& item, const DcmTagKey& key, unsigned long index = 0) {
+  DcmElement* element = nullptr;
+  if (item.findAndGetElement(key, element).bad() || element == nullptr || element->getLength() == 0)
+    return std::nullopt;
+  const DcmEVR vr = element->ident();
+  if (vr == EVR_UN || vr == EVR_OB) {
+    Uint8* bytes = nullptr;
+    if (element->getUint8Array(bytes).bad() || bytes == nullptr) return std::nullopt;
+    std::string text(reinterpret_cast<const char*>(bytes), element->getLength());
+    return parseNumber(text);
+  }
+  if (vr == EVR_FD || vr == EVR_FL || vr == EVR_US || vr == EVR_SS || vr == EVR_UL || vr == EVR_SL) {
+    Float64 f = 0;
+    if (vr == EVR_FD || vr == EVR_FL) {
+      if (element->getFloat64(f, index).good()) return f;
+      Float32 g = 0;
+      if (element->getFloat32(g, index).good()) return g;
+      return std::nullopt;
+    }
+    OFString s;
+    if (element->getOFString(s, index).good()) return parseNumber(s.c_str());
+    return std::nullopt;
+  }
+  OFString s;
+  if (element->getOFString(s, index).good()) return parseNumber(s.c_str());
+  return std::nullopt;
+}
+
+template <size_t N>
+std::optional<std::array<double, N>> getVector(DcmItem& item, const DcmTagKey& key) {
+  std::array<double, N> out{};
+  for (size_t i = 0; i < N; ++i) {
+    auto v = getNumber(item, key, i);
+    if (!v) return std::nullopt;
+    out[i] = *v;
+  }
+  return out;
+}
+
+std::optional<int> getInt(DcmItem& item, const DcmTagKey& key) {
+  auto v = getNumber(item, key);
+  if (!v) return std::nullopt;
+  return static_cast<int>(std::lround(*v));
+}
+
+// Finds the element (group, 0xXX<low>) reserved by `creator` in `group`; e.g. Philips' SUV
+// factor is (7053,xx00) in the block whose creator (7053,00xx) is "Philips PET Private Group".
+std::optional<DcmTagKey> privateTag(DcmItem& item, Uint16 group, const char* creator, Uint8 low) {
+  for (Uint16 block = 0x10; block <= 0xFF; ++block) {
+    OFString value;
+    if (item.findAndGetOFString(DcmTagKey(group, block), value).bad()) continue;
+    if (trim(value.c_str()) == creator) return DcmTagKey(group, static_cast<Uint16>((block << 8) | low));
+  }
+  return std::nullopt;
+}
+
+void readPet(DcmItem& ds, InstanceHeader& h) {
+  suv::PetHeader& p = h.pet;
+  p.sop_class_uid = h.sop_class_uid;
+  p.manufacturer = h.manufacturer;
+  p.units = getString(ds, DCM_Units);
+  p.suv_type = getString(ds, DCM_SUVType);
+  p.corrected_image = getString(ds, DCM_CorrectedImage);
+  p.decay_correction = getString(ds, DCM_DecayCorrection);
+  p.series_date = h.series_date;
+  p.series_time = h.series_time;
+  p.acquisition_date = h.acquisition_date;
+  p.acquisition_time = h.acquisition_time;
+  p.acquisition_datetime = getString(ds, DCM_AcquisitionDateTime);
+  p.patient_sex = h.patient_sex;
+  p.patient_weight_kg = getNumber(ds, DCM_PatientWeight);
+  p.patient_size_m = getNumber(ds, DCM_PatientSize);
+  p.frame_reference_time_ms = getNumber(ds, DCM_FrameReferenceTime);
+  p.actual_frame_duration_ms = getNumber(ds, DCM_ActualFrameDuration);
+  DcmItem* rp = nullptr;
+  if (ds.findAndGetSequenceItem(DCM_RadiopharmaceuticalInformationSequence, rp, 0).good() && rp != nullptr) {
+    p.radiopharmaceutical_start_time = getString(*rp, DCM_RadiopharmaceuticalStartTime);
+    p.radiopharmaceutical_start_datetime = getString(*rp, DCM_RadiopharmaceuticalStartDateTime);
+    p.radionuclide_total_dose = getNumber(*rp, DCM_RadionuclideTotalDose);
+    p.radionuclide_half_life_s = getNumber(*rp, DCM_RadionuclideHalfLife);
+  }
+  if (auto tag = privateTag(ds, 0x7053, "Philips PET Private Group", 0x00)) p.philips_suv_factor = getNumber(ds, *tag);
+  if (auto tag = privateTag(ds, 0x7053, "Philips PET Private Group", 0x09))
+    p.philips_activity_factor = getNumber(ds, *tag);
+  if (auto tag = privateTag(ds, 0x0009, "GEMS_PETD_01", 0x0D)) {
+    DcmElement* e = nullptr;
+    if (ds.findAndGetElement(*tag, e).good() && e != nullptr) {
+      if (e->ident() == EVR_UN || e->ident() == EVR_OB) {
+        Uint8* bytes = nullptr;
+        if (e->getUint8Array(bytes).good() && bytes != nullptr)
+          p.ge_scan_datetime = trim(std::string(reinterpret_cast<const char*>(bytes), e->getLength()));
+      } else {
+        OFString s;
+        if (e->getOFStringArray(s).good()) p.ge_scan_datetime = trim(s.c_str());
+      }
+    }
+  }
+}
+
+void fillHeader(DcmFileFormat& file, InstanceHeader& h) {
+  DcmItem& ds = *file.getDataset();
+  DcmMetaInfo& meta = *file.getMetaInfo();
+  h.transfer_syntax_uid = getString(meta, DCM_TransferSyntaxUID);
+  if (h.transfer_syntax_uid.empty()) h.transfer_syntax_uid = DcmXfer(file.getDataset()->getOriginalXfer()).getXferID();
+  h.sop_class_uid = getString(ds, DCM_SOPClassUID);
+  if (h.sop_class_uid.empty()) h.sop_class_uid = getString(meta, DCM_MediaStorageSOPClassUID);
+  h.sop_instance_uid = getString(ds, DCM_SOPInstanceUID);
+  h.modality = getString(ds, DCM_Modality);
+  h.patient_id = getString(ds, DCM_PatientID);
+  h.patient_name = getString(ds, DCM_PatientName);
+  h.patient_sex = getString(ds, DCM_PatientSex);
+  h.patient_birth_date = getString(ds, DCM_PatientBirthDate);
+  h.study_uid = getString(ds, DCM_StudyInstanceUID);
+  h.study_date = getString(ds, DCM_StudyDate);
+  h.study_time = getString(ds, DCM_StudyTime);
+  h.study_description = getString(ds, DCM_StudyDescription);
+  h.accession_number = getString(ds, DCM_AccessionNumber);
+  h.series_uid = getString(ds, DCM_SeriesInstanceUID);
+  h.series_description = getString(ds, DCM_SeriesDescription);
+  h.series_date = getString(ds, DCM_SeriesDate);
+  h.series_time = getString(ds, DCM_SeriesTime);
+  h.series_number = getInt(ds, DCM_SeriesNumber);
+  h.frame_of_reference_uid = getString(ds, DCM_FrameOfReferenceUID);
+  h.image_type = getString(ds, DCM_ImageType);
+  h.instance_number = getInt(ds, DCM_InstanceNumber);
+  h.manufacturer = getString(ds, DCM_Manufacturer);
+  h.model = getString(ds, DCM_ManufacturerModelName);
+  h.convolution_kernel = getString(ds, DCM_ConvolutionKernel);
+  h.patient_position = getString(ds, DCM_PatientPosition);
+  h.body_part = getString(ds, DCM_BodyPartExamined);
+  h.acquisition_date = getString(ds, DCM_AcquisitionDate);
+  h.acquisition_time = getString(ds, DCM_AcquisitionTime);
+  h.rows = getInt(ds, DCM_Rows).value_or(0);
+  h.cols = getInt(ds, DCM_Columns).value_or(0);
+  h.samples_per_pixel = getInt(ds, DCM_SamplesPerPixel).value_or(1);
+  h.number_of_frames = getInt(ds, DCM_NumberOfFrames).value_or(1);
+  h.bits_allocated = getInt(ds, DCM_BitsAllocated).value_or(0);
+  h.bits_stored = getInt(ds, DCM_BitsStored).value_or(h.bits_allocated);
+  h.high_bit = getInt(ds, DCM_HighBit).value_or(h.bits_stored - 1);
+  h.pixel_representation = getInt(ds, DCM_PixelRepresentation).value_or(0);
+  h.photometric = getString(ds, DCM_PhotometricInterpretation);
+  h.position = getVector<3>(ds, DCM_ImagePositionPatient);
+  h.orientation = getVector<6>(ds, DCM_ImageOrientationPatient);
+  h.pixel_spacing = getVector<2>(ds, DCM_PixelSpacing);
+  h.slice_thickness = getNumber(ds, DCM_SliceThickness);
+  h.rescale_slope = getNumber(ds, DCM_RescaleSlope).value_or(1.0);
+  h.rescale_intercept = getNumber(ds, DCM_RescaleIntercept).value_or(0.0);
+  if (h.modality == "PT") readPet(ds, h);
+}
+
+// Part 10 files carry "DICM" at byte 128. Files without the preamble are accepted only if they
+// start like a little-endian dataset (group 0x0008 or 0x0002 first), as old exports do.
+enum class Sniff { Part10, RawDataset, Other };
+
+Sniff sniff(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char buf[132] = {};
+  in.read(buf, sizeof buf);
+  const std::streamsize n = in.gcount();
+  if (n == 132 && std::memcmp(buf + 128, "DICM", 4) == 0) return Sniff::Part10;
+  if (n >= 8) {
+    const unsigned group = static_cast<unsigned char>(buf[0]) | (static_cast<unsigned char>(buf[1]) << 8);
+    const unsigned element = static_cast<unsigned char>(buf[2]) | (static_cast<unsigned char>(buf[3]) << 8);
+    if ((group == 0x0008 || group == 0x0002) && element < 0x0100) return Sniff::RawDataset;
+  }
+  return Sniff::Other;
+}
+
+}  // namespace
+
+void quietLibraries() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    OFLog::configure(OFLogger::OFF_LOG_LEVEL);
+    gdcm::Trace::SetDebug(false);
+    gdcm::Trace::SetWarning(false);
+    gdcm::Trace::SetError(false);
+  });
+}
+
+bool hasValue(const std::string& values, const std::string& token) {
+  size_t start = 0;
+  while (start <= values.size()) {
+    size_t end = values.find('\\', start);
+    if (end == std::string::npos) end = values.size();
+    std::string v = trim(values.substr(start, end - start));
+    if (v.size() == token.size() &&
+        std::equal(v.begin(), v.end(), token.begin(), [](char a, char b) { return std::toupper(a) == std::toupper(b); }))
+      return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+ReadResult readHeader(const fs::path& path) {
+  ReadResult result;
+  result.header.path = path;
+  const Sniff kind = sniff(path);
+  if (kind == Sniff::Other) return result;  // NotDicom
+
+  quietLibraries();
+  // Values longer than 4 KiB (the pixel data) are not read, only skipped, but their lengths are
+  // checked against the file: a truncated file is found here, by its path, without decoding it.
+  DcmFileFormat file;
+  const E_FileReadMode mode = kind == Sniff::Part10 ? ERM_fileOnly : ERM_dataset;
+  OFCondition status = file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 4096, mode);
+  if (status.bad()) {
+    result.outcome = ReadOutcome::Unreadable;
+    result.problem = status == EC_StreamNotifyClient || status == EC_InvalidStream
+                         ? std::string("file is truncated or corrupt (") + status.text() + ")"
+                         : std::string("cannot parse the DICOM file: ") + status.text();
+    return result;
+  }
+  InstanceHeader& h = result.header;
+  fillHeader(file, h);
+  h.has_pixel_data = file.getDataset()->tagExists(DCM_PixelData);
+  if (h.sop_class_uid == UID_MediaStorageDirectoryStorage) {
+    result.outcome = ReadOutcome::Directory;
+    return result;
+  }
+  if (h.sop_instance_uid.empty() && h.series_uid.empty()) {
+    result.outcome = ReadOutcome::Unreadable;
+    result.problem = "no SOP Instance UID (0008,0018) or Series Instance UID (0020,000E): not a usable DICOM instance";
+    return result;
+  }
+  result.outcome = ReadOutcome::Ok;
+  return result;
+}
+
+namespace {
+const std::map<std::string, std::string>& syntaxNames() {
+  static const std::map<std::string, std::string> names = {
+      {"1.2.840.10008.1.2", "implicit-little"},
+      {"1.2.840.10008.1.2.1", "explicit-little"},
+      {"1.2.840.10008.1.2.1.99", "deflated"},
+      {"1.2.840.10008.1.2.2", "explicit-big"},
+      {"1.2.840.10008.1.2.4.57", "jpeg-lossless-p14"},
+      {"1.2.840.10008.1.2.4.70", "jpeg-lossless-sv1"},
+      {"1.2.840.10008.1.2.4.50", "jpeg-baseline"},
+      {"1.2.840.10008.1.2.4.51", "jpeg-extended"},
+      {"1.2.840.10008.1.2.4.80", "jpeg-ls-lossless"},
+      {"1.2.840.10008.1.2.4.81", "jpeg-ls-near-lossless"},
+      {"1.2.840.10008.1.2.4.90", "jpeg2000-lossless"},
+      {"1.2.840.10008.1.2.4.91", "jpeg2000"},
+      {"1.2.840.10008.1.2.5", "rle"},
+  };
+  return names;
+}
+}  // namespace
+
+bool isSupportedTransferSyntax(const std::string& uid) { return syntaxNames().count(uid) != 0; }
+
+std::string transferSyntaxName(const std::string& uid) {
+  auto it = syntaxNames().find(uid);
+  return it == syntaxNames().end() ? "unsupported (" + uid + ")" : it->second;
+}
+
+}  // namespace recap::dicom

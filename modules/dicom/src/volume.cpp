@@ -1,0 +1,180 @@
+#include "recap/dicom/volume.h"
+
+#include <gdcmImage.h>
+#include <gdcmImageReader.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "recap/core/error.h"
+
+namespace recap::dicom {
+
+namespace {
+
+// Reads stored value i from a decoded buffer and keeps only the BitsStored bits (bits above
+// the high bit may hold overlays or garbage), sign-extending for signed pixels.
+struct StoredDecoder {
+  int bytes = 2;
+  int bits_stored = 16;
+  bool is_signed = false;
+
+  double operator()(const char* buf, size_t i) const {
+    uint32_t raw = 0;
+    switch (bytes) {
+      case 1: raw = static_cast<uint8_t>(buf[i]); break;
+      case 2: {
+        uint16_t v;
+        std::memcpy(&v, buf + 2 * i, 2);
+        raw = v;
+        break;
+      }
+      default: std::memcpy(&raw, buf + 4 * i, 4); break;
+    }
+    const int width = bytes * 8;
+    if (bits_stored < width) raw &= (1u << bits_stored) - 1u;
+    if (!is_signed) return static_cast<double>(raw);
+    if (bits_stored < 32 && (raw & (1u << (bits_stored - 1)))) {
+      return static_cast<double>(static_cast<int64_t>(raw) - (int64_t{1} << bits_stored));
+    }
+    return static_cast<double>(static_cast<int32_t>(raw));
+  }
+};
+
+void checkDecodable(const Series& s) {
+  for (const InstanceHeader& h : s.instances) {
+    const std::string file = h.path.string();
+    if (!isSupportedTransferSyntax(h.transfer_syntax_uid))
+      throw Error(ErrorCode::Unsupported, file, "transfer syntax " + h.transfer_syntax_uid + " is not supported");
+    if (h.samples_per_pixel != 1)
+      throw Error(ErrorCode::Unsupported, file, "SamplesPerPixel " + std::to_string(h.samples_per_pixel) +
+                                                    ": only single-sample (grey-scale) images are volumes");
+    if (h.bits_allocated != 8 && h.bits_allocated != 16 && h.bits_allocated != 32)
+      throw Error(ErrorCode::Unsupported, file, "BitsAllocated " + std::to_string(h.bits_allocated) + " is not supported");
+    if (h.bits_stored <= 0 || h.bits_stored > h.bits_allocated)
+      throw Error(ErrorCode::CorruptInput, file, "BitsStored " + std::to_string(h.bits_stored) +
+                                                     " is inconsistent with BitsAllocated " +
+                                                     std::to_string(h.bits_allocated));
+  }
+}
+
+// Decodes slice `h` into `out` (rows*cols floats) as stored * slope + intercept.
+void decodeSlice(const InstanceHeader& h, float* out, double extra_scale) {
+  const std::string file = h.path.string();
+  quietLibraries();
+  gdcm::ImageReader reader;
+  reader.SetFileName(file.c_str());
+  if (!reader.Read()) throw Error(ErrorCode::CorruptInput, file, "cannot read the image (truncated or not DICOM)");
+  const gdcm::Image& image = reader.GetImage();
+  const unsigned int* dims = image.GetDimensions();
+  if (dims[0] != static_cast<unsigned>(h.cols) || dims[1] != static_cast<unsigned>(h.rows))
+    throw Error(ErrorCode::CorruptInput, file, "decoded image size differs from Rows/Columns");
+  const size_t pixels = static_cast<size_t>(h.rows) * static_cast<size_t>(h.cols);
+  const size_t expected = pixels * static_cast<size_t>(h.bits_allocated / 8);
+  const unsigned long length = image.GetBufferLength();
+  if (length < expected)
+    throw Error(ErrorCode::CorruptInput, file,
+                "pixel data holds " + std::to_string(length) + " bytes, " + std::to_string(expected) + " expected");
+  std::vector<char> buffer(length);
+  if (!image.GetBuffer(buffer.data()))
+    throw Error(ErrorCode::CorruptInput, file,
+                "pixel data cannot be decoded (" + transferSyntaxName(h.transfer_syntax_uid) + ")");
+  StoredDecoder decode{h.bits_allocated / 8, h.bits_stored, h.pixel_representation == 1};
+  const double slope = h.rescale_slope * extra_scale, intercept = h.rescale_intercept * extra_scale;
+  for (size_t i = 0; i < pixels; ++i) out[i] = static_cast<float>(decode(buffer.data(), i) * slope + intercept);
+}
+
+Image::Pointer allocate(const Geometry& g) {
+  Image::Pointer image = Image::New();
+  Image::SizeType size;
+  Image::SpacingType spacing;
+  Image::PointType origin;
+  Image::DirectionType direction;
+  for (unsigned i = 0; i < 3; ++i) {
+    size[i] = static_cast<Image::SizeValueType>(g.size[i]);
+    spacing[i] = g.spacing[i];
+    origin[i] = g.origin[i];
+    for (unsigned j = 0; j < 3; ++j) direction(i, j) = g.direction[i * 3 + j];
+  }
+  image->SetRegions(Image::RegionType(size));
+  image->SetSpacing(spacing);
+  image->SetOrigin(origin);
+  image->SetDirection(direction);
+  image->Allocate();
+  return image;
+}
+
+double petScale(const Series& s, const LoadOptions& options, Volume& v) {
+  const InstanceHeader& h = s.first();
+  if (options.pet_units == PetUnits::Raw) {
+    v.units = h.pet.units.empty() ? "unknown" : h.pet.units;
+    return 1.0;
+  }
+  std::vector<suv::PetHeader> headers;
+  headers.reserve(s.instances.size());
+  for (const InstanceHeader& i : s.instances) headers.push_back(i.pet);
+  v.suv = suv::computeSuv(headers, s.label());
+  if (options.pet_units == PetUnits::Sul) {
+    if (!v.suv->sul_ratio)
+      throw Error(ErrorCode::MissingMetadata, s.label(),
+                  "SUL needs PatientSex (0010,0040) M or F and PatientSize (0010,1020)");
+    v.units = "SUL";
+    return v.suv->bw_factor * *v.suv->sul_ratio;
+  }
+  v.units = "SUVbw";
+  return v.suv->bw_factor;
+}
+
+}  // namespace
+
+Volume loadVolume(const Series& s, const LoadOptions& options) {
+  Volume v;
+  v.geometry = analyzeGeometry(s);
+  if (!v.geometry.regular()) throw Error(*v.geometry.problem_code, s.label(), v.geometry.problem);
+  checkDecodable(s);
+  double scale = 1.0;
+  if (s.modality == "PT") {
+    scale = petScale(s, options, v);
+  } else {
+    v.units = s.modality == "CT" ? "HU" : "rescaled";
+  }
+  v.image = allocate(v.geometry);
+  float* data = v.image->GetBufferPointer();
+  const size_t per_slice = static_cast<size_t>(v.geometry.size[0]) * static_cast<size_t>(v.geometry.size[1]);
+  const auto& order = v.geometry.slice_order;
+
+  std::atomic<size_t> next{0};
+  std::mutex error_mutex;
+  std::exception_ptr error;
+  auto work = [&] {
+    for (size_t k = next++; k < order.size(); k = next++) {
+      try {
+        decodeSlice(s.instances[order[k]], data + k * per_slice, scale);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+        next = order.size();
+      }
+    }
+  };
+  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, order.size()));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+
+  v.integral = s.modality == "CT" && std::all_of(s.instances.begin(), s.instances.end(), [](const InstanceHeader& h) {
+                 return h.rescale_slope == 1.0 && h.rescale_intercept == std::round(h.rescale_intercept);
+               });
+  for (const std::string& w : v.geometry.warnings) spdlog::warn("{}: {}", s.label(), w);
+  return v;
+}
+
+}  // namespace recap::dicom

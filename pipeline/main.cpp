@@ -1,0 +1,54 @@
+// recap: tumour response assessment on PET/CT for lymphoma trials.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "commands.h"
+#include "recap/core/error.h"
+#include "recap/core/log.h"
+
+namespace {
+
+std::string exitCodeHelp() {
+  std::string text = "Exit codes:\n  0  success\n";
+  for (const auto& e : recap::errorCodeTable())
+    text += "  " + std::to_string(recap::exitCode(e.code)) + (recap::exitCode(e.code) < 10 ? "  " : " ") +
+            e.description + "\n";
+  return text + "Full list: docs/exit-codes.md";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"recap " RECAP_VERSION " - tumour response assessment on PET/CT (Lugano 2014, Deauville)"};
+  app.set_version_flag("--version", "recap " RECAP_VERSION);
+  app.footer(exitCodeHelp());
+  app.require_subcommand(1);
+  bool verbose = false, quiet = false;
+  app.add_flag("-v,--verbose", verbose, "log debug details on stderr");
+  app.add_flag("-q,--quiet", quiet, "log only errors on stderr");
+
+  recap::cli::Action action;
+  recap::cli::addInfoCommand(app, action);
+  recap::cli::addConvertCommand(app, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return recap::exitCode(recap::ErrorCode::Usage);
+  }
+  recap::initLogging(quiet ? recap::LogLevel::Error : verbose ? recap::LogLevel::Debug : recap::LogLevel::Info);
+  try {
+    return action();
+  } catch (const recap::Error& e) {
+    spdlog::error("{}", e.what());
+    return recap::exitCode(e.code());
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    return recap::exitCode(recap::ErrorCode::Internal);
+  }
+}
