@@ -31,9 +31,10 @@ int writeAll(int fd, std::string_view data) {
   return 0;
 }
 
-void syncFile(const fs::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(ErrorCode::Output, path.string(), "cannot reopen to flush: " + errnoText(errno));
+// Flushes the temporary file `tmp`; errors name the final `path` the caller asked for.
+void syncFile(const fs::path& tmp, const fs::path& path) {
+  int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(ErrorCode::Output, path.string(), "cannot reopen the temporary file to flush it: " + errnoText(errno));
   int rc = ::fsync(fd);
   int err = errno;
   ::close(fd);
@@ -50,7 +51,7 @@ fs::path temporarySibling(const fs::path& path) {
 
 void commitFile(const fs::path& tmp, const fs::path& path) {
   try {
-    syncFile(tmp);
+    syncFile(tmp, path);
   } catch (...) {
     std::error_code ec;
     fs::remove(tmp, ec);

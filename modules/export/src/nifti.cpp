@@ -70,6 +70,10 @@ void writeNifti(const dicom::Volume& volume, const fs::path& path, const NiftiOp
     fs::remove(tmp, ec);
     throw Error(ErrorCode::Output, path.string(), std::string("cannot write NIfTI: ") + e.GetDescription());
   }
+  // The NIfTI library reports some failures (e.g. a folder that cannot be written) only on stderr.
+  std::error_code ec;
+  if (!fs::is_regular_file(tmp, ec))
+    throw Error(ErrorCode::Output, path.string(), "cannot write NIfTI: the folder is missing or not writable");
   commitFile(tmp, path);
 }
 

@@ -103,7 +103,7 @@ std::vector<std::string> toolCommand(Syntax s, const fs::path& in, const fs::pat
     case Syntax::JpegLsNearLossless: return {"dcmcjpls", "+en", "+md", "2", i, o};
     case Syntax::Rle: return {"dcmcrle", i, o};
     case Syntax::J2kLossless: return {"gdcmconv", "--j2k", "-i", i, "-o", o};
-    case Syntax::J2kLossy: return {"gdcmconv", "--j2k", "--lossy", "-q", "70", "-i", i, "-o", o};
+    case Syntax::J2kLossy: return {"gdcmconv", "--j2k", "--lossy", "-q", "90", "-i", i, "-o", o};
   }
   throw Error(ErrorCode::Internal, "", "unknown transfer syntax");
 }

@@ -17,7 +17,7 @@ enum class Syntax {
                        //  DCMTK refuses signed data. New SOP Instance UID, ImageType DERIVED)
   Rle,                 // 1.2.840.10008.1.2.5 (dcmcrle)
   J2kLossless,         // 1.2.840.10008.1.2.4.90 (gdcmconv --j2k)
-  J2kLossy             // 1.2.840.10008.1.2.4.91 (gdcmconv --j2k --lossy -q 70: without -q the
+  J2kLossy             // 1.2.840.10008.1.2.4.91 (gdcmconv --j2k --lossy -q 90, PSNR target 90 dB: without -q the
                        //  stream is lossless. New SOP Instance UID, ImageType DERIVED)
 };
 
