@@ -87,9 +87,10 @@ void writeFileAtomic(const fs::path& path, std::string_view content) {
 
 void ensureWritableDirectory(const fs::path& dir) {
   std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw Error(ErrorCode::Output, dir.string(), "exists and is not a folder");
   fs::create_directories(dir, ec);
   if (ec) throw Error(ErrorCode::Output, dir.string(), "cannot create folder: " + ec.message());
-  if (!fs::is_directory(dir, ec)) throw Error(ErrorCode::Output, dir.string(), "exists and is not a folder");
   if (::access(dir.c_str(), W_OK | X_OK) != 0)
     throw Error(ErrorCode::Output, dir.string(), "folder is not writable: " + errnoText(errno));
 }

@@ -1,0 +1,18 @@
+// Runs the recap executable and captures what a scheduler sees: exit code, stdout, stderr.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace recap::e2e {
+
+struct RunResult {
+  int exit_code = -1;  // -1: killed by a signal (a crash)
+  std::string out, err;
+};
+
+// Runs RECAP_EXE with `args` (no shell), stdin from /dev/null.
+RunResult runRecap(const std::vector<std::string>& args);
+
+}  // namespace recap::e2e
