@@ -14,5 +14,6 @@ using Action = std::function<int()>;
 
 void addInfoCommand(CLI::App& app, Action& action);
 void addConvertCommand(CLI::App& app, Action& action);
+void addPhantomCommand(CLI::App& app, Action& action);
 
 }  // namespace recap::cli

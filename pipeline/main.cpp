@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "recap " RECAP_VERSION);
   app.footer(exitCodeHelp());
   app.require_subcommand(1);
+  app.fallthrough();  // global flags (-v, -q) may also follow the subcommand
   bool verbose = false, quiet = false;
   app.add_flag("-v,--verbose", verbose, "log debug details on stderr");
   app.add_flag("-q,--quiet", quiet, "log only errors on stderr");
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   recap::cli::Action action;
   recap::cli::addInfoCommand(app, action);
   recap::cli::addConvertCommand(app, action);
+  recap::cli::addPhantomCommand(app, action);
 
   try {
     app.parse(argc, argv);

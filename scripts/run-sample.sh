@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# Sets up recap and runs its main job on the bundled sample patient: the sample is generated
-# (deterministically, from dicom_samples/) into build/sample on first use, then recap lists what
-# it finds and converts every CT and PET volume to NIfTI in build/sample-out.
+# Sets up recap and runs its main job on the bundled sample patient: the sample (3 timepoints) is
+# generated from dicom_samples/presets/sample.yaml into build/sample on first use; then recap lists
+# what it finds and converts every CT and PET volume to NIfTI in build/sample-out.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 scripts/setup.sh
 build="${RECAP_BUILD_DIR:-build}"
+recap="$build/pipeline/recap"
 sample="$build/sample"
-if [ ! -f "$sample/SAMPLE.md" ]; then
-  rm -rf "$sample"
-  "$build/dicom_samples/recap_make_sample" "$sample"
+if [ ! -f "$sample/phantom.json" ]; then
+  echo "Generating the sample patient into $sample (about a minute)..."
+  "$recap" phantom --preset sample --out "$sample" --force
 fi
-"$build/pipeline/recap" info "$sample"
 echo
-"$build/pipeline/recap" convert "$sample" --out "$build/sample-out" --force
+"$recap" info "$sample"
+echo
+"$recap" convert "$sample" --out "$build/sample-out" --force
 echo
 echo "NIfTI volumes and JSON sidecars written to $build/sample-out:"
-ls -l "$build/sample-out"
+find "$build/sample-out" -name '*.nii.gz' | sort

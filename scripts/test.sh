@@ -9,5 +9,6 @@ scripts/setup.sh
 build="${RECAP_BUILD_DIR:-build}"
 [ "${RECAP_SANITIZE:-OFF}" = "ON" ] && build="${RECAP_BUILD_DIR:-build-asan}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$here/scripts/lsan.supp:print_suppressions=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)"

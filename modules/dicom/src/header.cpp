@@ -32,6 +32,17 @@ std::string trim(std::string s) {
   return s;
 }
 
+// Elements whose value DCMTK cannot interpret: UN and OB in explicit VR, and private elements in
+// implicit VR files, which DCMTK reads with an unknown VR. Their bytes are the value as written
+// (for DS, IS and DT: text). Reading them through getOFString() would give a hex dump instead.
+bool isRawVr(DcmEVR vr) { return vr == EVR_UN || vr == EVR_OB || vr == EVR_UNKNOWN || vr == EVR_UNKNOWN2B; }
+
+std::string rawText(DcmElement& element) {
+  Uint8* bytes = nullptr;
+  if (element.getUint8Array(bytes).bad() || bytes == nullptr) return {};
+  return trim(std::string(reinterpret_cast<const char*>(bytes), element.getLength()));
+}
+
 std::string getString(DcmItem& item, const DcmTagKey& key) {
   OFString value;
   if (item.findAndGetOFStringArray(key, value).good()) return trim(value.c_str());
@@ -53,11 +64,8 @@ std::optional<double> getNumber(DcmItem& item, const DcmTagKey& key, unsigned lo
   if (item.findAndGetElement(key, element).bad() || element == nullptr || element->getLength() == 0)
     return std::nullopt;
   const DcmEVR vr = element->ident();
-  if (vr == EVR_UN || vr == EVR_OB) {
-    Uint8* bytes = nullptr;
-    if (element->getUint8Array(bytes).bad() || bytes == nullptr) return std::nullopt;
-    std::string text(reinterpret_cast<const char*>(bytes), element->getLength());
-    return parseNumber(text);
+  if (isRawVr(vr)) {
+    return parseNumber(rawText(*element));
   }
   if (vr == EVR_FD || vr == EVR_FL || vr == EVR_US || vr == EVR_SS || vr == EVR_UL || vr == EVR_SL) {
     Float64 f = 0;
@@ -135,10 +143,8 @@ void readPet(DcmItem& ds, InstanceHeader& h) {
   if (auto tag = privateTag(ds, 0x0009, "GEMS_PETD_01", 0x0D)) {
     DcmElement* e = nullptr;
     if (ds.findAndGetElement(*tag, e).good() && e != nullptr) {
-      if (e->ident() == EVR_UN || e->ident() == EVR_OB) {
-        Uint8* bytes = nullptr;
-        if (e->getUint8Array(bytes).good() && bytes != nullptr)
-          p.ge_scan_datetime = trim(std::string(reinterpret_cast<const char*>(bytes), e->getLength()));
+      if (isRawVr(e->ident())) {
+        p.ge_scan_datetime = rawText(*e);
       } else {
         OFString s;
         if (e->getOFStringArray(s).good()) p.ge_scan_datetime = trim(s.c_str());
