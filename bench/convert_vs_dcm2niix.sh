@@ -77,12 +77,12 @@ rm -rf "$WORK"
 mkdir -p "$WORK"
 
 # measure ID TMPDIR CMD...: runs CMD (output into TMPDIR, emptied before each run) 1 + RUNS times
-# and sets MEAN, SD (seconds), RSS (MB, the largest of all runs) and FAILED (empty on success).
+# and sets MEAN, SD, MIN (seconds), RSS (MB, the largest of all runs) and FAILED (empty on success).
 measure() {
   local id=$1 tmp=$2
   shift 2
   local rss=$WORK/$id.rss log=$WORK/$id.log
-  MEAN="" SD="" RSS="" FAILED=""
+  MEAN="" SD="" MIN="" RSS="" FAILED=""
   rm -f "$rss"
   local timed=(/usr/bin/time -a -o "$rss" -f %M "$@")
   local prepare
@@ -95,6 +95,7 @@ measure() {
       # command,mean,stddev,median,user,system,min,max
       MEAN=$(awk -F, 'NR == 2 { printf "%.3f", $2 }' "$WORK/$id.csv")
       SD=$(awk -F, 'NR == 2 { printf "%.3f", $3 }' "$WORK/$id.csv")
+      MIN=$(awk -F, 'NR == 2 { printf "%.3f", $7 }' "$WORK/$id.csv")
     fi
   else
     local i times=$WORK/$id.times
@@ -111,6 +112,7 @@ measure() {
       MEAN=$(awk '{ s += $1; n++ } END { printf "%.3f", s / n }' "$times")
       SD=$(awk '{ x[n++] = $1; s += $1 } END { m = s / n; for (i = 0; i < n; i++) v += (x[i] - m) ^ 2;
                  printf "%.3f", sqrt(v / (n - 1)) }' "$times")
+      MIN=$(sort -g "$times" | awk 'NR == 1 { printf "%.3f", $1 }')
     fi
   fi
   # The output must exist: a tool that exits 0 without writing anything has not converted.
@@ -131,7 +133,7 @@ measure() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "—"; else printf "%.2f", a / b }'; }
 
-declare -A mean rss failed
+declare -A mean sd min rss failed
 INPUTS=(uncompressed jpeg-ls-lossless jpeg-lossless)
 TOOLS=(recap6 recap1 load dz_y dz_i dz_n)
 # shellcheck disable=SC2016  # backquotes are Markdown here
@@ -145,9 +147,12 @@ declare -A label=(
 )
 folder() { [[ $1 == uncompressed ]] && echo "$SERIES/$2" || echo "$SERIES/$2-$1"; }
 
-declare -A sd
 STAGES=$WORK/stages.txt
 : >"$STAGES"
+# Other work on the machine inflates the figures (the min column suffers least): the load
+# average before and after the measurements goes into the report.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+timing_start=$(date +%s)
 for input in "${INPUTS[@]}"; do
   for mod in $MODALITIES; do
     dir=$(folder "$input" "$mod")
@@ -167,11 +172,14 @@ for input in "${INPUTS[@]}"; do
         dz_i) measure "$id" "$tmp" dcm2niix -z i -o "$tmp" "$dir" ;;
         dz_n) measure "$id" "$tmp" dcm2niix -z n -o "$tmp" "$dir" ;;
       esac
-      mean[$key]=$MEAN sd[$key]=$SD rss[$key]=$RSS failed[$key]=$FAILED
+      mean[$key]=$MEAN sd[$key]=$SD min[$key]=$MIN rss[$key]=$RSS failed[$key]=$FAILED
       rm -rf "$tmp"
     done
   done
 done
+
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+timing_minutes=$(( ($(date +%s) - timing_start + 59) / 60 ))
 
 # ----------------------------------------------------------------------------------------------
 # Report
@@ -192,20 +200,21 @@ dz_version=$({ dcm2niix -h 2>&1 || true; } | head -n1)
   echo "- dcm2niix: $dz_version"
   echo "- dcm2niix -z y compresses with: $dz_gzip"
   echo "- timing: $( [[ -n $HYPERFINE ]] && "$HYPERFINE" --version || echo 'shell loop with /usr/bin/time' ), 1 warmup + $RUNS runs, warm page cache; peak RSS from GNU time (%M, the largest over all runs)"
+  echo "- load average (1, 5, 15 min) before the measurements: $load_before; after ($timing_minutes min): $load_after"
   echo "- input sizes: $(for d in "$SERIES"/*/; do printf '%s %s; ' "$(basename "$d")" "$(du -sh "$d" | cut -f1)"; done)"
   echo
   echo "Ratio columns: recap's time divided by dcm2niix's. *vs -z y*: dcm2niix as it runs by default for .nii.gz."
   echo "*vs matched*: \`recap convert\` (gzip 6) against \`dcm2niix -z i\` (both gzip level 6 on one thread);"
   echo "\`recap_bench_load\` against \`dcm2niix -z n\` (read and decode, no gzip; dcm2niix still writes the .nii)."
   echo
-  echo "| input | series | tool | mean s | ± sd | peak RSS MB | recap/dcm2niix vs -z y | recap/dcm2niix vs matched |"
-  echo "|---|---|---|---:|---:|---:|---:|---:|"
+  echo "| input | series | tool | mean s | ± sd | min s | peak RSS MB | recap/dcm2niix vs -z y | recap/dcm2niix vs matched |"
+  echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
   for input in "${INPUTS[@]}"; do
     for mod in $MODALITIES; do
       for tool in "${TOOLS[@]}"; do
         key=$input/$mod/$tool
         if [[ -n ${failed[$key]} ]]; then
-          echo "| $input | ${mod^^} | ${label[$tool]} | failed | | | | ${failed[$key]//|/\\|} |"
+          echo "| $input | ${mod^^} | ${label[$tool]} | failed | | | | | ${failed[$key]//|/\\|} |"
           continue
         fi
         r_y="" r_m=""
@@ -216,7 +225,7 @@ dz_version=$({ dcm2niix -h 2>&1 || true; } | head -n1)
           recap6) r_m=$(ratio "${mean[$key]}" "${mean[$input/$mod/dz_i]}") ;;
           load) r_m=$(ratio "${mean[$key]}" "${mean[$input/$mod/dz_n]}") ;;
         esac
-        echo "| $input | ${mod^^} | ${label[$tool]} | ${mean[$key]} | ${sd[$key]} | ${rss[$key]} | $r_y | $r_m |"
+        echo "| $input | ${mod^^} | ${label[$tool]} | ${mean[$key]} | ${sd[$key]} | ${min[$key]} | ${rss[$key]} | $r_y | $r_m |"
       done
     done
   done

@@ -73,31 +73,37 @@ E readEnum(const Ctx& ctx, const YAML::Node& node, const std::string& path, cons
   ctx.fail(join(path, key), "'" + text + "' is not one of: " + list);
 }
 
+// The fields CT and PET grids share.
+template <typename Grid>
+void parseGridCommon(const Ctx& ctx, const YAML::Node& n, const std::string& path, Grid& g) {
+  read(ctx, n, path, "matrix", g.matrix);
+  read(ctx, n, path, "pixel_mm", g.pixel_mm);
+  read(ctx, n, path, "slice_mm", g.slice_mm);
+  read(ctx, n, path, "z_from_mm", g.z_from_mm);
+  read(ctx, n, path, "z_to_mm", g.z_to_mm);
+  readVec3(ctx, n, path, "centre_mm", g.centre_mm);
+  read(ctx, n, path, "feet_first", g.feet_first);
+  if (g.matrix <= 0 || g.pixel_mm <= 0 || g.slice_mm <= 0 || g.z_to_mm <= g.z_from_mm)
+    ctx.fail(path, "matrix, pixel_mm and slice_mm must be positive and z_to_mm above z_from_mm");
+}
+
 void parseCt(const Ctx& ctx, const YAML::Node& n, const std::string& path, CtGrid& ct) {
   checkKeys(ctx, n, path, {"matrix", "pixel_mm", "slice_mm", "z_from_mm", "z_to_mm", "centre_mm", "feet_first", "noise_hu"});
-  read(ctx, n, path, "matrix", ct.matrix);
-  read(ctx, n, path, "pixel_mm", ct.pixel_mm);
-  read(ctx, n, path, "slice_mm", ct.slice_mm);
-  read(ctx, n, path, "z_from_mm", ct.z_from_mm);
-  read(ctx, n, path, "z_to_mm", ct.z_to_mm);
-  readVec3(ctx, n, path, "centre_mm", ct.centre_mm);
-  read(ctx, n, path, "feet_first", ct.feet_first);
+  parseGridCommon(ctx, n, path, ct);
   read(ctx, n, path, "noise_hu", ct.noise_hu);
 }
 
 void parsePet(const Ctx& ctx, const YAML::Node& n, const std::string& path, PetGrid& pet) {
   checkKeys(ctx, n, path,
             {"matrix", "pixel_mm", "slice_mm", "z_from_mm", "z_to_mm", "centre_mm", "feet_first", "fwhm_mm", "noise_cv"});
-  read(ctx, n, path, "matrix", pet.matrix);
-  read(ctx, n, path, "pixel_mm", pet.pixel_mm);
-  read(ctx, n, path, "slice_mm", pet.slice_mm);
-  read(ctx, n, path, "z_from_mm", pet.z_from_mm);
-  read(ctx, n, path, "z_to_mm", pet.z_to_mm);
-  readVec3(ctx, n, path, "centre_mm", pet.centre_mm);
-  read(ctx, n, path, "feet_first", pet.feet_first);
+  parseGridCommon(ctx, n, path, pet);
   read(ctx, n, path, "fwhm_mm", pet.fwhm_mm);
   read(ctx, n, path, "noise_cv", pet.noise_cv);
 }
+
+constexpr Syntax kAllSyntaxes[] = {Syntax::ExplicitLittle, Syntax::ImplicitLittle, Syntax::Deflated,
+                                   Syntax::JpegLossless,   Syntax::JpegLsLossless, Syntax::JpegLsNearLossless,
+                                   Syntax::Rle,            Syntax::J2kLossless,    Syntax::J2kLossy};
 
 void parseEncoding(const Ctx& ctx, const YAML::Node& n, const std::string& path, Encoding& e) {
   checkKeys(ctx, n, path, {"vendor", "transfer_syntax", "ct_signed", "naming", "localizer", "nac", "junk"});
@@ -107,19 +113,13 @@ void parseEncoding(const Ctx& ctx, const YAML::Node& n, const std::string& path,
                                   {"philips", PetVendor::Philips},
                                   {"philips-activity", PetVendor::PhilipsActivity}},
                                  e.vendor);
-  std::vector<std::pair<const char*, Syntax>> syntaxes;
   static const std::vector<std::string> names = [] {
     std::vector<std::string> v;
-    for (Syntax s : {Syntax::ExplicitLittle, Syntax::ImplicitLittle, Syntax::Deflated, Syntax::JpegLossless,
-                     Syntax::JpegLsLossless, Syntax::JpegLsNearLossless, Syntax::Rle, Syntax::J2kLossless,
-                     Syntax::J2kLossy})
-      v.push_back(syntaxName(s));
+    for (Syntax x : kAllSyntaxes) v.push_back(syntaxName(x));
     return v;
   }();
-  const Syntax all[] = {Syntax::ExplicitLittle, Syntax::ImplicitLittle, Syntax::Deflated,
-                        Syntax::JpegLossless,   Syntax::JpegLsLossless, Syntax::JpegLsNearLossless,
-                        Syntax::Rle,            Syntax::J2kLossless,    Syntax::J2kLossy};
-  for (size_t i = 0; i < names.size(); ++i) syntaxes.emplace_back(names[i].c_str(), all[i]);
+  std::vector<std::pair<const char*, Syntax>> syntaxes;
+  for (size_t i = 0; i < names.size(); ++i) syntaxes.emplace_back(names[i].c_str(), kAllSyntaxes[i]);
   e.syntax = readEnum<Syntax>(ctx, n, path, "transfer_syntax", syntaxes, e.syntax);
   read(ctx, n, path, "ct_signed", e.ct_signed);
   e.naming = readEnum<FileNaming>(
