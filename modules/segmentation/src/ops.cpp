@@ -1,0 +1,237 @@
+#include "ops.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace recap::segmentation::detail {
+
+void smoothInPlane(std::vector<float>& v, const Dims& d, double sigma_mm) {
+  for (int axis = 0; axis < 2; ++axis) {
+    const double sigma = sigma_mm / d.mm[axis];
+    if (sigma < 0.2) continue;
+    const int r = int(std::ceil(3 * sigma));
+    std::vector<double> w(size_t(2 * r + 1));
+    for (int t = -r; t <= r; ++t) w[size_t(t + r)] = std::exp(-0.5 * t * t / (sigma * sigma));
+    const long len = d.n[axis];
+    const size_t stride = axis == 0 ? 1 : size_t(d.n[0]);
+    std::vector<double> line(static_cast<size_t>(len));
+    const long other = axis == 0 ? d.n[1] : d.n[0];
+    for (long k = 0; k < d.n[2]; ++k)
+      for (long o = 0; o < other; ++o) {
+        const size_t base = axis == 0 ? d.at(0, o, k) : d.at(o, 0, k);
+        for (long t = 0; t < len; ++t) line[size_t(t)] = v[base + size_t(t) * stride];
+        for (long t = 0; t < len; ++t) {
+          double s = 0, ws = 0;  // normalised at the box's edges
+          for (int u = -r; u <= r; ++u) {
+            const long q = t + u;
+            if (q < 0 || q >= len) continue;
+            s += w[size_t(u + r)] * line[size_t(q)];
+            ws += w[size_t(u + r)];
+          }
+          v[base + size_t(t) * stride] = float(s / ws);
+        }
+      }
+  }
+}
+
+namespace {
+
+template <class Visit>
+void neighbours6(const Dims& d, size_t idx, Visit visit) {
+  const long i = long(idx % size_t(d.n[0]));
+  const long j = long((idx / size_t(d.n[0])) % size_t(d.n[1]));
+  const long k = long(idx / (size_t(d.n[0]) * size_t(d.n[1])));
+  if (i > 0) visit(idx - 1);
+  if (i + 1 < d.n[0]) visit(idx + 1);
+  if (j > 0) visit(idx - size_t(d.n[0]));
+  if (j + 1 < d.n[1]) visit(idx + size_t(d.n[0]));
+  const size_t plane = size_t(d.n[0]) * size_t(d.n[1]);
+  if (k > 0) visit(idx - plane);
+  if (k + 1 < d.n[2]) visit(idx + plane);
+}
+
+// Felzenszwalb & Huttenlocher's lower envelope of parabolas: squared distance transform of one
+// line, in place, with sample spacing `step` (mm).
+void edtLine(std::vector<double>& f, double step, std::vector<double>& out, std::vector<int>& v,
+             std::vector<double>& z) {
+  const int n = int(f.size());
+  const double inf = std::numeric_limits<double>::infinity();
+  int k = -1;
+  for (int q = 0; q < n; ++q) {
+    if (f[size_t(q)] == inf) continue;
+    const double pq = q * step;
+    while (k >= 0) {
+      const double pv = v[size_t(k)] * step;
+      const double s = ((f[size_t(q)] + pq * pq) - (f[size_t(v[size_t(k)])] + pv * pv)) / (2 * (pq - pv));
+      if (s <= z[size_t(k)]) {
+        --k;
+        continue;
+      }
+      ++k;
+      v[size_t(k)] = q;
+      z[size_t(k)] = s;
+      z[size_t(k + 1)] = inf;
+      break;
+    }
+    if (k < 0) {
+      k = 0;
+      v[0] = q;
+      z[0] = -inf;
+      z[1] = inf;
+    }
+  }
+  if (k < 0) {
+    std::fill(out.begin(), out.end(), inf);
+    return;
+  }
+  int j = 0;
+  for (int q = 0; q < n; ++q) {
+    while (z[size_t(j + 1)] < q * step) ++j;
+    const double dq = (q - v[size_t(j)]) * step;
+    out[size_t(q)] = dq * dq + f[size_t(v[size_t(j)])];
+  }
+}
+
+std::vector<float> distanceTo(const Mask& target, const Dims& d, bool in_plane) {
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> g(d.count());
+  for (size_t i = 0; i < g.size(); ++i) g[i] = target[i] ? 0.0 : inf;
+  const int axes = in_plane ? 2 : 3;
+  for (int axis = 0; axis < axes; ++axis) {
+    const long len = d.n[axis];
+    size_t stride = 1;
+    for (int a = 0; a < axis; ++a) stride *= size_t(d.n[a]);
+    std::vector<double> f(static_cast<size_t>(len)), out(static_cast<size_t>(len)), z(static_cast<size_t>(len) + 1);
+    std::vector<int> v(static_cast<size_t>(len));
+    const size_t total = d.count();
+    for (size_t start = 0; start < total; ++start) {
+      // `start` must be the first voxel of a line along `axis`.
+      if ((start / stride) % size_t(len) != 0) continue;
+      for (long t = 0; t < len; ++t) f[size_t(t)] = g[start + size_t(t) * stride];
+      edtLine(f, d.mm[axis], out, v, z);
+      for (long t = 0; t < len; ++t) g[start + size_t(t) * stride] = out[size_t(t)];
+    }
+  }
+  std::vector<float> r(g.size());
+  for (size_t i = 0; i < g.size(); ++i) r[i] = float(std::min(g[i], 1e12));
+  return r;
+}
+
+}  // namespace
+
+Mask componentOf(const Mask& mask, const Dims& d, size_t seed) {
+  Mask out(mask.size(), 0);
+  if (seed >= mask.size() || !mask[seed]) return out;
+  std::vector<size_t> stack{seed};
+  out[seed] = 1;
+  while (!stack.empty()) {
+    const size_t v = stack.back();
+    stack.pop_back();
+    neighbours6(d, v, [&](size_t u) {
+      if (mask[u] && !out[u]) {
+        out[u] = 1;
+        stack.push_back(u);
+      }
+    });
+  }
+  return out;
+}
+
+void fillHolesInPlane(Mask& mask, const Dims& d) {
+  const long nx = d.n[0], ny = d.n[1];
+  std::vector<uint8_t> outside(size_t(nx * ny));
+  std::vector<long> stack;
+  for (long k = 0; k < d.n[2]; ++k) {
+    uint8_t* m = &mask[d.at(0, 0, k)];
+    std::fill(outside.begin(), outside.end(), 0);
+    stack.clear();
+    for (long j = 0; j < ny; ++j)
+      for (long i = 0; i < nx; ++i)
+        if ((i == 0 || j == 0 || i == nx - 1 || j == ny - 1) && !m[j * nx + i]) {
+          outside[size_t(j * nx + i)] = 1;
+          stack.push_back(j * nx + i);
+        }
+    while (!stack.empty()) {
+      const long p = stack.back();
+      stack.pop_back();
+      const long i = p % nx, j = p / nx;
+      const long nb[4] = {i > 0 ? p - 1 : -1, i + 1 < nx ? p + 1 : -1, j > 0 ? p - nx : -1, j + 1 < ny ? p + nx : -1};
+      for (long q : nb)
+        if (q >= 0 && !m[q] && !outside[size_t(q)]) {
+          outside[size_t(q)] = 1;
+          stack.push_back(q);
+        }
+    }
+    for (long p = 0; p < nx * ny; ++p)
+      if (!outside[size_t(p)]) m[p] = 1;
+  }
+}
+
+std::vector<float> distanceInside(const Mask& mask, const Dims& d, bool in_plane) {
+  Mask background(mask.size());
+  for (size_t i = 0; i < mask.size(); ++i) background[i] = mask[i] ? 0 : 1;
+  return distanceTo(background, d, in_plane);
+}
+
+std::vector<float> distanceOutside(const Mask& mask, const Dims& d, bool in_plane) {
+  return distanceTo(mask, d, in_plane);
+}
+
+std::vector<int> watershedByDynamics(const std::vector<float>& height, const Mask& mask, const Dims& d,
+                                     float h) {
+  std::vector<size_t> order;
+  for (size_t i = 0; i < mask.size(); ++i)
+    if (mask[i]) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return height[a] > height[b]; });
+  // Union-find over basins; each root keeps its peak.
+  std::vector<int> parent, label(mask.size(), 0);
+  std::vector<float> peak;
+  auto find = [&](int x) {
+    while (parent[size_t(x)] != x) {
+      parent[size_t(x)] = parent[size_t(parent[size_t(x)])];
+      x = parent[size_t(x)];
+    }
+    return x;
+  };
+  for (size_t v : order) {
+    int best = -1;
+    neighbours6(d, v, [&](size_t u) {
+      if (!label[u]) return;
+      const int ru = find(label[u] - 1);
+      if (best < 0) {
+        best = ru;
+        return;
+      }
+      if (ru == best) return;
+      const float level = height[v];
+      const float low_peak = std::min(peak[size_t(ru)], peak[size_t(best)]);
+      if (low_peak - level < h) {  // the lower basin is not deep enough to stand alone: merge
+        const int keep = peak[size_t(ru)] >= peak[size_t(best)] ? ru : best;
+        const int drop = keep == ru ? best : ru;
+        parent[size_t(drop)] = keep;
+        best = keep;
+      } else if (peak[size_t(ru)] > peak[size_t(best)]) {
+        best = ru;  // a watershed voxel: it goes to the deeper basin
+      }
+    });
+    if (best < 0) {
+      best = int(parent.size());
+      parent.push_back(best);
+      peak.push_back(height[v]);
+    }
+    label[v] = best + 1;
+  }
+  // Relabel to roots, numbered from 1.
+  std::vector<int> id(parent.size(), 0);
+  int next = 0;
+  for (size_t v : order) {
+    const int r = find(label[v] - 1);
+    if (!id[size_t(r)]) id[size_t(r)] = ++next;
+    label[v] = id[size_t(r)];
+  }
+  return label;
+}
+
+}  // namespace recap::segmentation::detail

@@ -1,0 +1,46 @@
+// Private to the segmentation module: operations on a box of voxels held as plain arrays
+// (x fastest, then y, then z), with the box's size and spacing.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace recap::segmentation::detail {
+
+struct Dims {
+  std::array<long, 3> n{0, 0, 0};
+  std::array<double, 3> mm{1, 1, 1};  // spacing
+  size_t count() const { return size_t(n[0]) * size_t(n[1]) * size_t(n[2]); }
+  size_t at(long i, long j, long k) const { return (size_t(k) * size_t(n[1]) + size_t(j)) * size_t(n[0]) + size_t(i); }
+  bool contains(long i, long j, long k) const {
+    return i >= 0 && j >= 0 && k >= 0 && i < n[0] && j < n[1] && k < n[2];
+  }
+};
+
+using Mask = std::vector<uint8_t>;
+
+// Gaussian smoothing with standard deviation sigma_mm along x and y only (slices may be thick).
+void smoothInPlane(std::vector<float>& v, const Dims& d, double sigma_mm);
+
+// The 6-connected component of `mask` that holds voxel `seed` (empty if the seed is not in it).
+Mask componentOf(const Mask& mask, const Dims& d, size_t seed);
+
+// Fills, slice by slice, the background regions not connected to the slice's border.
+void fillHolesInPlane(Mask& mask, const Dims& d);
+
+// Squared Euclidean distance (mm^2) from each voxel to the nearest voxel where mask == 0
+// (0 on such voxels). in_plane: distances within each slice only.
+std::vector<float> distanceInside(const Mask& mask, const Dims& d, bool in_plane);
+
+// Squared distance (mm^2) from each voxel to the nearest voxel where mask != 0.
+std::vector<float> distanceOutside(const Mask& mask, const Dims& d, bool in_plane);
+
+// Watershed of `height` (higher = deeper inside) over the voxels of `mask`, by flooding from the
+// top with union-find; two basins merge when the lower of their peaks stands less than `h` above
+// the level where they meet (their dynamics). Returns a label per voxel (0 outside the mask).
+std::vector<int> watershedByDynamics(const std::vector<float>& height, const Mask& mask, const Dims& d,
+                                     float h);
+
+}  // namespace recap::segmentation::detail

@@ -1,0 +1,347 @@
+#include "recap/segmentation/segment.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "ops.h"
+#include "recap/core/error.h"
+
+namespace recap::segmentation {
+namespace {
+
+using detail::Dims;
+using detail::Mask;
+
+std::string fmt(double v, int decimals = 1) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(decimals);
+  s << v;
+  return s.str();
+}
+
+std::string pointText(const Point3& p) { return "(" + fmt(p[0]) + ", " + fmt(p[1]) + ", " + fmt(p[2]) + ")"; }
+
+double quantile(std::vector<float> v, double q) {
+  if (v.empty()) return std::nan("");
+  auto at = v.begin() + long(double(v.size() - 1) * q);
+  std::nth_element(v.begin(), at, v.end());
+  return *at;
+}
+double median(std::vector<float> v) { return quantile(std::move(v), 0.5); }
+
+Box boxAround(const Frame& f, const Point3& idx, double half_mm) {
+  Box b;
+  for (int a = 0; a < 3; ++a) {
+    const long r = long(std::ceil(half_mm / f.spacing[a]));
+    const long c = long(std::lround(idx[a]));
+    const long lo = std::max(0L, c - r), hi = std::min(f.size[a] - 1, c + r);
+    b.offset[a] = lo;
+    b.frame.size[a] = hi - lo + 1;
+  }
+  b.frame.spacing = f.spacing;
+  b.frame.direction = f.direction;
+  b.frame.origin = f.toPhysical(double(b.offset[0]), double(b.offset[1]), double(b.offset[2]));
+  return b;
+}
+
+// The voxel of `mask` nearest to `from` within `radius_mm` on the same slice, or npos.
+size_t nearestInSlice(const Mask& mask, const Dims& d, long si, long sj, long sk, double radius_mm) {
+  size_t best = std::string::npos;
+  double best_d = radius_mm * radius_mm;
+  const long ri = long(std::ceil(radius_mm / d.mm[0])), rj = long(std::ceil(radius_mm / d.mm[1]));
+  for (long j = sj - rj; j <= sj + rj; ++j)
+    for (long i = si - ri; i <= si + ri; ++i) {
+      if (!d.contains(i, j, sk) || !mask[d.at(i, j, sk)]) continue;
+      const double dx = double(i - si) * d.mm[0], dy = double(j - sj) * d.mm[1];
+      if (dx * dx + dy * dy <= best_d) {
+        best_d = dx * dx + dy * dy;
+        best = d.at(i, j, sk);
+      }
+    }
+  return best;
+}
+
+// In-plane opening by a disc of `radius_mm`, then the component holding `seed` (or the nearest
+// voxel to it on its slice within 3 mm). Returns `mask` unchanged if the opening removes it all.
+Mask openInPlane(const Mask& mask, const Dims& d, double radius_mm, size_t& seed, long si, long sj, long sk) {
+  const std::vector<float> in = detail::distanceInside(mask, d, true);
+  Mask eroded(d.count());
+  for (size_t v = 0; v < eroded.size(); ++v) eroded[v] = in[v] > float(radius_mm * radius_mm);
+  const std::vector<float> out = detail::distanceOutside(eroded, d, true);
+  Mask opened(d.count());
+  size_t kept = 0;
+  for (size_t v = 0; v < opened.size(); ++v) {
+    opened[v] = mask[v] && out[v] <= float(radius_mm * radius_mm);
+    kept += opened[v];
+  }
+  if (!kept) return mask;
+  if (!opened[seed]) {
+    const size_t s2 = nearestInSlice(opened, d, si, sj, sk, 3.0);
+    if (s2 == std::string::npos) return mask;
+    seed = s2;
+  }
+  return detail::componentOf(opened, d, seed);
+}
+
+struct Attempt {
+  LesionSegmentation result;
+  bool touches_side = false;
+};
+
+Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& full, const Point3& seed_idx,
+                const Point3& seed_mm, double half_mm, const SegmentOptions& o) {
+  Attempt at;
+  LesionSegmentation& r = at.result;
+  r.seed_mm = seed_mm;
+  r.box = boxAround(full, seed_idx, half_mm);
+  Dims d;
+  d.n = r.box.frame.size;
+  d.mm = r.box.frame.spacing;
+  const long si = std::lround(seed_idx[0]) - r.box.offset[0], sj = std::lround(seed_idx[1]) - r.box.offset[1],
+             sk = std::lround(seed_idx[2]) - r.box.offset[2];
+
+  std::vector<float> cts = cut(ct, r.box);
+  detail::smoothInPlane(cts, d, o.smooth_mm);
+
+  // The seed's own tissue: median of the smoothed CT in a 2 mm disc on its slice.
+  std::vector<float> near;
+  for (long j = sj - 4; j <= sj + 4; ++j)
+    for (long i = si - 4; i <= si + 4; ++i) {
+      const double dx = double(i - si) * d.mm[0], dy = double(j - sj) * d.mm[1];
+      if (d.contains(i, j, sk) && dx * dx + dy * dy <= 4.0) near.push_back(cts[d.at(i, j, sk)]);
+    }
+  if (near.empty()) near.push_back(cts[d.at(si, sj, sk)]);
+  const double mu0 = median(near);
+  if (!(mu0 >= o.min_lesion_hu && mu0 <= o.max_lesion_hu)) {
+    r.reason = "no soft tissue at the seed " + pointText(seed_mm) + " mm: " + fmt(mu0, 0) + " HU (" +
+               (mu0 < o.min_lesion_hu ? (mu0 < -400 ? "air or lung" : "fat") : "bone or contrast") +
+               "); a lesion needs " + fmt(o.min_lesion_hu, 0) + " to " + fmt(o.max_lesion_hu, 0) + " HU";
+    return at;
+  }
+
+  // Soft tissue of the lesion's density connected to the seed.
+  Mask band(d.count());
+  for (size_t v = 0; v < band.size(); ++v)
+    band[v] = cts[v] >= mu0 - o.band_below_hu && cts[v] <= mu0 + o.band_above_hu;
+  size_t seed = d.at(si, sj, sk);
+  if (!band[seed]) seed = nearestInSlice(band, d, si, sj, sk, 2.0);
+  if (seed == std::string::npos) {
+    r.reason = "no tissue of the lesion's density within 2 mm of the seed " + pointText(seed_mm) + " mm";
+    return at;
+  }
+  Mask tissue = detail::componentOf(band, d, seed);
+  detail::fillHolesInPlane(tissue, d);
+
+  // Split blobs joined by necks (a node touching a vessel, muscle or organ of the same density).
+  std::vector<float> depth = detail::distanceInside(tissue, d, false);
+  for (float& v : depth) v = std::sqrt(v);
+  const std::vector<int> basin = detail::watershedByDynamics(depth, tissue, d, float(o.split_depth_mm));
+  const int seed_basin = basin[seed];
+  int basins = 0;
+  for (int b : basin) basins = std::max(basins, b);
+  Mask lesion(d.count());
+  for (size_t v = 0; v < lesion.size(); ++v) lesion[v] = basin[v] == seed_basin;
+
+  // PET: is the lesion avid, and which neighbouring blobs share its uptake?
+  std::vector<float> suv, local_bg;  // local_bg: the PET background near each voxel
+  if (pet && o.use_pet) {
+    suv = resample(*pet, r.box.frame, -1.0f);
+    if (suv[seed] >= 0) r.pet.available = true;
+  }
+  if (r.pet.available) {
+    std::vector<float> in_lesion;
+    for (size_t v = 0; v < lesion.size(); ++v)
+      if (lesion[v] && suv[v] >= 0) in_lesion.push_back(suv[v]);
+    std::sort(in_lesion.begin(), in_lesion.end(), std::greater<float>());
+    const size_t top = std::max<size_t>(1, in_lesion.size() / 50);
+    double sum = 0;
+    for (size_t t = 0; t < top && t < in_lesion.size(); ++t) sum += in_lesion[t];
+    r.pet.peak = sum / double(top);
+    // Background: the soft tissue 8-20 mm around the seed's blob (beyond the PET blur), else everything there, leaving
+    // out what is as hot as the lesion (its own lobes beyond a neck, its spill-over).
+    const std::vector<float> away = detail::distanceOutside(lesion, d, false);
+    std::vector<float> soft, any;
+    for (size_t v = 0; v < away.size(); ++v) {
+      if (away[v] < 64.0f || away[v] > 400.0f || suv[v] < 0 || suv[v] >= 0.5 * r.pet.peak) continue;
+      any.push_back(suv[v]);
+      if (tissue[v]) soft.push_back(suv[v]);
+    }
+    r.pet.background = soft.size() >= 20 ? median(soft) : (any.empty() ? 0.0 : median(any));
+    // The background differs from side to side (psoas 0.8, aorta 1.7, kidney 3 SUV): a local estimate
+    // from the same shell, spread in-plane, places the outline against each neighbour.
+    std::vector<float> bsum(d.count(), 0.0f), weight(d.count(), 0.0f);
+    for (size_t v = 0; v < away.size(); ++v)
+      if (away[v] >= 64.0f && away[v] <= 400.0f && suv[v] >= 0 && suv[v] < 0.5 * r.pet.peak) {
+        bsum[v] = suv[v];
+        weight[v] = 1;
+      }
+    detail::smoothInPlane(bsum, d, 6.0);
+    detail::smoothInPlane(weight, d, 6.0);
+    local_bg.resize(d.count());
+    for (size_t v = 0; v < local_bg.size(); ++v)
+      local_bg[v] = weight[v] > 0.02f ? bsum[v] / weight[v] : float(r.pet.background);
+    r.pet.avid = r.pet.peak >= o.pet_min_contrast * r.pet.background &&
+                 r.pet.peak - r.pet.background >= o.pet_min_excess;
+  }
+  const double excess = r.pet.peak - r.pet.background;
+  if (r.pet.avid) {
+    // Blobs that are hot as a whole belong to the lesion (lobes of an irregular mass).
+    std::vector<std::vector<float>> per(size_t(basins) + 1);
+    for (size_t v = 0; v < basin.size(); ++v)
+      if (basin[v] && suv[v] >= 0) per[size_t(basin[v])].push_back(suv[v]);
+    std::vector<uint8_t> hot(size_t(basins) + 1, 0);
+    for (int b = 1; b <= basins; ++b)
+      hot[size_t(b)] = b == seed_basin || (!per[size_t(b)].empty() &&
+                                           median(per[size_t(b)]) >= r.pet.background + 0.5 * excess);
+    // ... and only where the PET says lesion (a node inside an organ of the same density). The cut
+    // is low, so that it only removes what is clearly not lesion: the outline itself is placed
+    // below, half-way between lesion and background.
+    // The watershed line between two touching blobs need not follow their contact exactly, so the
+    // PET decides up to 3 mm beyond the hot blobs, within the tissue band.
+    Mask hot_blobs(d.count());
+    for (size_t v = 0; v < hot_blobs.size(); ++v) hot_blobs[v] = basin[v] && hot[size_t(basin[v])];
+    const std::vector<float> beyond = detail::distanceOutside(hot_blobs, d, true);
+    for (size_t v = 0; v < lesion.size(); ++v) {
+      const double bg = std::min(double(local_bg[v]), r.pet.background + 0.5 * excess);
+      lesion[v] = basin[v] && beyond[v] <= 9.0f && suv[v] >= bg + 0.2 * (r.pet.peak - bg);
+    }
+    if (!lesion[seed]) {
+      const size_t s2 = nearestInSlice(lesion, d, si, sj, sk, 3.0);
+      if (s2 != std::string::npos) seed = s2;
+    }
+    lesion = detail::componentOf(lesion, d, seed);
+    detail::fillHolesInPlane(lesion, d);
+  }
+  // An in-plane opening removes rims and spurs one or two voxels thick: partial-volume voxels along
+  // an organ's surface (liver against fat) fall in the lesion's density band and touch it.
+  const double r_open = 1.5 * std::max(d.mm[0], d.mm[1]);
+  lesion = openInPlane(lesion, d, r_open, seed, si, sj, sk);
+  size_t count = 0;
+  for (uint8_t m : lesion) count += m;
+  if (!count) {
+    r.reason = "nothing separable from its surroundings at the seed " + pointText(seed_mm) + " mm";
+    return at;
+  }
+  // A region that reaches the side of the box (where the box is not the image's edge) is not a
+  // lesion standing out from normal anatomy at this size of box.
+  for (long k = 0; k < d.n[2] && !at.touches_side; ++k)
+    for (long j = 0; j < d.n[1] && !at.touches_side; ++j)
+      for (long i = 0; i < d.n[0]; ++i) {
+        if (!lesion[d.at(i, j, k)]) continue;
+        const bool side = (i == 0 && r.box.offset[0] > 0) ||
+                          (i == d.n[0] - 1 && r.box.offset[0] + d.n[0] < full.size[0]) ||
+                          (j == 0 && r.box.offset[1] > 0) ||
+                          (j == d.n[1] - 1 && r.box.offset[1] + d.n[1] < full.size[1]) ||
+                          (k == 0 && r.box.offset[2] > 0) ||
+                          (k == d.n[2] - 1 && r.box.offset[2] + d.n[2] < full.size[2]);
+        if (side) {
+          at.touches_side = true;
+          break;
+        }
+      }
+
+  // Sub-voxel outline: the lesion fraction of each voxel near the boundary, from the CT where the
+  // lesion differs from what lies outside it (fat, lung, liver), else from the PET (half-way
+  // between lesion and background uptake), else from the voxel mask.
+  const std::vector<float> inside = detail::distanceInside(lesion, d, true);
+  const std::vector<float> outside = detail::distanceOutside(lesion, d, true);
+  const double px = std::min(d.mm[0], d.mm[1]);
+  std::vector<float> core;
+  for (size_t v = 0; v < lesion.size(); ++v)
+    if (inside[v] >= float(4 * px * px)) core.push_back(cts[v]);
+  if (core.size() < 5)
+    for (size_t v = 0; v < lesion.size(); ++v)
+      if (lesion[v]) core.push_back(cts[v]);
+  const double mu = median(core);
+  r.lesion_hu = mu;
+  const float ring_lo = float(2.25 * px * px), ring_hi = float(std::pow(std::max(4.0, 3 * px), 2));
+  std::vector<float> ring_sum(d.count()), ring_w(d.count());
+  for (size_t v = 0; v < ring_sum.size(); ++v)
+    if (outside[v] > ring_lo && outside[v] <= ring_hi) {
+      ring_sum[v] = cts[v];
+      ring_w[v] = 1;
+    }
+  detail::smoothInPlane(ring_sum, d, 2.0);
+  detail::smoothInPlane(ring_w, d, 2.0);
+  std::vector<float> soft_mask(d.count());
+  for (size_t v = 0; v < soft_mask.size(); ++v) soft_mask[v] = lesion[v];
+  detail::smoothInPlane(soft_mask, d, 0.5 * px);
+  const float band_out = float(std::pow(3 * px, 2)), band_in = float(std::pow(3 * px, 2));
+  r.fraction.assign(d.count(), 0.0f);
+  for (size_t v = 0; v < r.fraction.size(); ++v) {
+    if (!lesion[v] && outside[v] > band_out) continue;
+    if (lesion[v] && inside[v] > band_in) {
+      r.fraction[v] = 1;
+      continue;
+    }
+    double w = 0, f_ct = 0;
+    if (ring_w[v] > 0.05f) {
+      const double b = ring_sum[v] / ring_w[v];
+      const double contrast = std::abs(mu - b);
+      w = std::clamp((contrast - 10) / 20, 0.0, 1.0);
+      if (contrast > 1) f_ct = std::clamp((cts[v] - b) / (mu - b), 0.0, 1.0);
+    }
+    double f_alt = soft_mask[v];
+    if (r.pet.avid && suv[v] >= 0) {
+      const double bg = std::min(double(local_bg[v]), r.pet.background + 0.5 * excess);
+      f_alt = std::clamp((suv[v] - bg) / (r.pet.peak - bg), 0.0, 1.0);
+    }
+    r.fraction[v] = float(w * f_ct + (1 - w) * f_alt);
+  }
+  // The final mask: the outline's inside, within two voxels of the delineated region (the outline
+  // moves the boundary by a fraction of a voxel, it does not annex neighbours), opened again.
+  r.mask.assign(d.count(), 0);
+  const float reach = float(std::pow(2 * px, 2) + 1e-3);
+  for (size_t v = 0; v < r.mask.size(); ++v) r.mask[v] = r.fraction[v] >= 0.5f && outside[v] <= reach;
+  if (!r.mask[seed]) {
+    const size_t s2 = nearestInSlice(r.mask, d, si, sj, sk, 3.0);
+    if (s2 != std::string::npos) seed = s2;
+  }
+  r.mask = openInPlane(detail::componentOf(r.mask, d, seed), d, r_open, seed, si, sj, sk);
+  detail::fillHolesInPlane(r.mask, d);
+  count = 0;
+  for (uint8_t m : r.mask) count += m;
+  r.volume_ml = double(count) * d.mm[0] * d.mm[1] * d.mm[2] / 1000.0;
+  r.found = count > 0;
+  std::string how = r.pet.avid ? "CT soft tissue split at necks, kept where PET uptake " + fmt(r.pet.peak, 2) +
+                                     " SUV stands above background " + fmt(r.pet.background, 2)
+                               : std::string("CT soft tissue split at necks") +
+                                     (r.pet.available ? " (not FDG-avid: PET " + fmt(r.pet.peak, 2) + " vs " +
+                                                            fmt(r.pet.background, 2) + " SUV)"
+                                                      : " (no PET)");
+  r.reason = r.found ? how + "; lesion " + fmt(mu, 0) + " HU, " + fmt(r.volume_ml, 2) + " ml"
+                     : "nothing left at the seed " + pointText(seed_mm) + " mm after delineation";
+  return at;
+}
+
+}  // namespace
+
+LesionSegmentation segmentLesion(const dicom::Image& ct, const dicom::Image* pet, const Point3& seed_mm,
+                                 const SegmentOptions& options) {
+  const Frame full = Frame::of(ct);
+  const Point3 idx = full.toIndex(seed_mm);
+  if (!full.inside(idx)) {
+    const Point3 a = full.toPhysical(0, 0, 0),
+                 b = full.toPhysical(double(full.size[0] - 1), double(full.size[1] - 1), double(full.size[2] - 1));
+    throw Error(ErrorCode::CaseFile, "",
+                "seed " + pointText(seed_mm) + " mm lies outside the CT volume (voxel centres from " +
+                    pointText(a) + " to " + pointText(b) + " mm)");
+  }
+  Attempt first = attempt(ct, pet, full, idx, seed_mm, options.search_half_mm, options);
+  if (!first.touches_side) return first.result;
+  Attempt wider = attempt(ct, pet, full, idx, seed_mm, 1.6 * options.search_half_mm, options);
+  if (!wider.touches_side) return wider.result;
+  LesionSegmentation none = wider.result;
+  none.found = false;
+  none.mask.clear();
+  none.fraction.clear();
+  none.volume_ml = 0;
+  none.reason = "the tissue at the seed " + pointText(seed_mm) + " mm extends beyond " +
+                fmt(1.6 * options.search_half_mm, 0) +
+                " mm around it without a separable lesion (normal organ or vessel)";
+  return none;
+}
+
+}  // namespace recap::segmentation

@@ -1,0 +1,93 @@
+// The array operations segmentation is built on, checked on shapes whose answers are known.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "../src/ops.h"
+
+namespace recap::segmentation::detail {
+namespace {
+
+Dims dims(long nx, long ny, long nz, double sx, double sy, double sz) {
+  Dims d;
+  d.n = {nx, ny, nz};
+  d.mm = {sx, sy, sz};
+  return d;
+}
+
+TEST(Distance, MatchesBruteForceWithAnisotropicSpacing) {
+  const Dims d = dims(17, 13, 7, 0.8, 1.1, 3.0);
+  Mask m(d.count(), 1);
+  const long holes[][3] = {{3, 4, 2}, {12, 9, 5}, {8, 1, 0}};
+  for (auto& h : holes) m[d.at(h[0], h[1], h[2])] = 0;
+  const auto dist = distanceInside(m, d, false);
+  for (long k = 0; k < d.n[2]; ++k)
+    for (long j = 0; j < d.n[1]; ++j)
+      for (long i = 0; i < d.n[0]; ++i) {
+        double best = 1e30;
+        for (auto& h : holes) {
+          const double dx = (i - h[0]) * 0.8, dy = (j - h[1]) * 1.1, dz = (k - h[2]) * 3.0;
+          best = std::min(best, dx * dx + dy * dy + dz * dz);
+        }
+        ASSERT_NEAR(dist[d.at(i, j, k)], best, 1e-3) << i << "," << j << "," << k;
+      }
+}
+
+TEST(Distance, InPlaneIgnoresOtherSlices) {
+  const Dims d = dims(9, 9, 3, 1, 1, 1);
+  Mask m(d.count(), 1);
+  m[d.at(4, 4, 0)] = 0;  // a hole on slice 0 only
+  m[d.at(0, 0, 1)] = 0;  // and one on slice 1
+  const auto dist = distanceInside(m, d, true);
+  EXPECT_NEAR(dist[d.at(4, 6, 0)], 4.0, 1e-6);
+  EXPECT_NEAR(dist[d.at(3, 4, 1)], 9 + 16, 1e-6);  // to (0,0) on its own slice, not (4,4) on slice 0
+}
+
+TEST(Watershed, SplitsTwoBallsJoinedByANeckAndKeepsOneBall) {
+  const Dims d = dims(60, 30, 30, 1, 1, 1);
+  Mask m(d.count(), 0);
+  for (long k = 0; k < 30; ++k)
+    for (long j = 0; j < 30; ++j)
+      for (long i = 0; i < 60; ++i) {
+        const double a = std::hypot(std::hypot(i - 17.0, j - 15.0), k - 15.0);
+        const double b = std::hypot(std::hypot(i - 41.0, j - 15.0), k - 15.0);
+        const bool neck = i >= 25 && i <= 33 && std::hypot(j - 15.0, k - 15.0) <= 2.0;
+        m[d.at(i, j, k)] = a <= 10 || b <= 10 || neck;
+      }
+  auto depth = distanceInside(m, d, false);
+  for (float& v : depth) v = std::sqrt(v);
+  const auto label = watershedByDynamics(depth, m, d, 2.0f);
+  EXPECT_NE(label[d.at(17, 15, 15)], label[d.at(41, 15, 15)]);
+  EXPECT_EQ(label[d.at(17, 15, 15)], label[d.at(10, 15, 15)]);
+  // A shallow bump does not stand alone: with h above its dynamics both balls merge.
+  const auto merged = watershedByDynamics(depth, m, d, 20.0f);
+  EXPECT_EQ(merged[d.at(17, 15, 15)], merged[d.at(41, 15, 15)]);
+}
+
+TEST(Holes, FilledInPlaneOnly) {
+  const Dims d = dims(7, 7, 2, 1, 1, 1);
+  Mask m(d.count(), 0);
+  for (long j = 1; j <= 5; ++j)
+    for (long i = 1; i <= 5; ++i) m[d.at(i, j, 0)] = (i == 1 || i == 5 || j == 1 || j == 5);
+  m[d.at(3, 3, 1)] = 0;
+  fillHolesInPlane(m, d);
+  EXPECT_EQ(m[d.at(3, 3, 0)], 1);
+  EXPECT_EQ(m[d.at(0, 0, 0)], 0);
+  EXPECT_EQ(m[d.at(3, 3, 1)], 0);
+}
+
+TEST(Smooth, KeepsAConstantAndSpreadsAnImpulseAsAGaussian) {
+  const Dims d = dims(41, 41, 1, 0.5, 0.5, 3);
+  std::vector<float> v(d.count(), 7.0f);
+  smoothInPlane(v, d, 1.0);
+  for (float x : v) ASSERT_NEAR(x, 7.0f, 1e-4);
+  std::vector<float> imp(d.count(), 0.0f);
+  imp[d.at(20, 20, 0)] = 1;
+  smoothInPlane(imp, d, 1.0);
+  // sigma 1 mm = 2 samples: the 2-D peak is about 1 / (2 pi 4).
+  EXPECT_NEAR(imp[d.at(20, 20, 0)], 1 / (2 * M_PI * 4), 2e-3);
+  EXPECT_NEAR(imp[d.at(22, 20, 0)] / imp[d.at(20, 20, 0)], std::exp(-0.5), 1e-2);
+}
+
+}  // namespace
+}  // namespace recap::segmentation::detail

@@ -1,0 +1,45 @@
+// Test support: a synthetic patient rendered in memory around a region of interest, as the ITK
+// images recap's ingestion produces, with the analytic truth of every lesion.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "recap/dicom/volume.h"
+#include "recap/phantom/model.h"
+
+namespace recap::testing {
+
+struct SceneGrids {
+  double ct_pixel_mm = 0.9, ct_slice_mm = 3.0;
+  double pet_pixel_mm = 4.0, pet_slice_mm = 3.0;
+  double half_fov_mm = 75;  // CT and PET cover +-half_fov_mm around `focus` in x, y and z
+  bool feet_first = false;
+  bool noise = true;
+};
+
+struct Scene {
+  std::vector<phantom::Lesion> lesions;
+  phantom::Physiology physiology;
+  phantom::Pose pose;
+  dicom::Image::Pointer ct, pet, pet_clean;
+  phantom::TimepointTruth truth;
+  const phantom::LesionTruth& lesion(const std::string& id) const;
+};
+
+// Renders timepoint `t` of `lesions` with the fixed anatomy, placed by `pose`, on grids centred on
+// `focus_body_mm` (body coordinates, e.g. a lesion's centre).
+Scene renderScene(std::vector<phantom::Lesion> lesions, const phantom::Physiology& physiology, int t,
+                  const phantom::Pose& pose, const phantom::Vec3& focus_body_mm, const SceneGrids& grids,
+                  uint64_t seed = 7);
+
+// Whether scanner point `p` (LPS mm) lies inside the main ellipsoid of `lesion` at state `t`
+// (the lesion's analytic shape; lobes of lobulated lesions are not included).
+bool insideEllipsoid(const phantom::Lesion& lesion, int t, const phantom::Pose& pose, const phantom::Vec3& p);
+
+// A lesion with one state per timepoint: {diameters, suv} or absent (suv < 0).
+phantom::Lesion makeLesion(const std::string& id, phantom::LesionKind kind, const phantom::Vec3& centre,
+                           double rotation_deg, const std::vector<std::array<double, 4>>& states,
+                           double hu = 40);
+
+}  // namespace recap::testing
