@@ -1,0 +1,265 @@
+// The spleen: a homogeneous soft-tissue organ in the left upper abdomen, lateral, reaching up under
+// the diaphragm. Soft tissue in a band around the left side's attenuation is opened (cutting it from
+// the muscle wall and other neighbours), and the largest lateral component that rises towards the
+// lung bases is kept. Its length runs between the poles, each extrapolated to zero cross-section from
+// the areas of the slices next to it.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "scan.h"
+
+namespace recap::reference::detail {
+
+namespace {
+
+constexpr double kBelowLungBaseMm = 300;  // search from this far below the lung base
+constexpr double kAboveLungBaseMm = 80;   // to this far above it
+constexpr double kBandHu = 9;             // parenchyma band: mode +- this
+constexpr double kOpeningMm = 6;          // opening radius: cuts thin bridges to neighbours
+constexpr double kRegrowMm = 3;           // growing back goes this much further, recovering thin pole tips
+constexpr double kUptakeFraction = 0.6;   // of the 90th percentile of the band's PET
+constexpr double kMinLateralMm = 40;      // centroid at least this far left of the midline
+constexpr double kMaxExtentMm = 260;      // longer components are muscles running along the trunk
+constexpr double kMinMl = 20;             // after opening
+constexpr double kTopBelowLungBaseMm = 120;  // the spleen's top is at most this far below the lung base
+constexpr double kFootprintMm = 8;        // in-plane growth of the organ's footprint for the areas
+constexpr double kHalfWayToFatHu = 70;    // area threshold: half way from the organ to fat (-90 HU)
+constexpr double kPoleFitMm = 12;         // slices used for each pole's extrapolation
+
+// Pole extrapolated from the outermost slices: least-squares line A(z) through (z, area) of up to the
+// slices within kPoleFitMm of the outermost one, crossing zero at the pole; kept between the outermost
+// slice showing the organ and the next slice, which does not.
+double pole(const std::vector<std::pair<double, double>>& outer, double step) {
+  const double z_out = outer.front().first;
+  const double fallback = z_out + step / 2;
+  if (outer.size() < 2) return fallback;
+  double sw = 0, sz = 0, sa = 0, szz = 0, sza = 0;
+  for (const auto& [z, a] : outer) {
+    sw += 1;
+    sz += z;
+    sa += a;
+    szz += z * z;
+    sza += z * a;
+  }
+  const double det = sw * szz - sz * sz;
+  if (!(std::abs(det) > 1e-12)) return fallback;
+  const double slope = (sw * sza - sz * sa) / det, icpt = (sa - slope * sz) / sw;
+  // The area must shrink towards the pole (step > 0: pole above).
+  if (!(slope * step < 0)) return fallback;
+  const double z0 = -icpt / slope;
+  const double lo = std::min(z_out, z_out + step), hi = std::max(z_out, z_out + step);
+  return std::clamp(z0, lo, hi);
+}
+
+}  // namespace
+
+SpleenRegion findSpleen(const Scan& scan) {
+  SpleenRegion out;
+  out.source = kSourceAuto;
+  const FloatGrid& s = scan.hu3d;
+  int k0 = 0, k1 = s.nz;
+  const bool lungs = scan.lung_base_k >= 0;
+  if (lungs) {
+    k0 = std::clamp(static_cast<int>(std::ceil((scan.lung_base_z - kBelowLungBaseMm - s.origin[2]) / s.spacing[2])),
+                    0, s.nz);
+    k1 = std::clamp(static_cast<int>(std::floor((scan.lung_base_z + kAboveLungBaseMm - s.origin[2]) / s.spacing[2])) + 1,
+                    0, s.nz);
+  }
+  double min_cx = std::numeric_limits<double>::infinity();
+  for (int k = k0; k < k1; ++k)
+    if (scan.slices[k].body) min_cx = std::min(min_cx, scan.slices[k].cx);
+  if (!std::isfinite(min_cx)) {
+    out.reason = "no abdomen in the CT field of view";
+    return out;
+  }
+  const int i0 = std::clamp(static_cast<int>(std::floor((min_cx - s.origin[0]) / s.spacing[0])), 0, s.nx - 1);
+  const Box box{i0, s.nx, 0, s.ny, k0, k1};
+  const int nx = box.nx(), ny = box.ny(), nz = box.nz();
+  const size_t total = size_t(nx) * ny * nz;
+  auto at = [&](int i, int j, int k) { return (size_t(k) * ny + j) * nx + i; };
+  const double voxel_ml = s.voxelMm3() / 1000;
+
+  // Attenuation of the left upper abdomen's soft tissue.
+  std::vector<double> hist(200, 0.0);
+  double soft = 0;
+  for (int k = box.k0; k < box.k1; ++k) {
+    const SliceInfo& info = scan.slices[k];
+    if (!info.body) continue;
+    for (int j = 0; j < s.ny; ++j)
+      for (int i = box.i0; i < box.i1; ++i) {
+        if (s.x(i) < info.cx + 20 || !scan.body(i, j, k)) continue;
+        const float v = s(i, j, k);
+        if (v >= 0 && v < 200) {
+          hist[static_cast<int>(v)] += 1;
+          soft += 1;
+        }
+      }
+  }
+  if (soft * voxel_ml < kMinMl) {
+    out.reason = "no soft tissue left of the midline in the CT field of view";
+    return out;
+  }
+  int mode = 0;
+  double best = -1;
+  for (int h = 0; h < 200; ++h) {
+    double sum = 0;
+    for (int q = std::max(0, h - 3); q <= std::min(199, h + 3); ++q) sum += hist[q];
+    if (sum > best) {
+      best = sum;
+      mode = h;
+    }
+  }
+  const double lo = mode + 0.5 - kBandHu, hi = mode + 0.5 + kBandHu;
+
+  std::vector<uint8_t> cand(total, 0), feature(total);
+  for (int k = 0; k < nz; ++k) {
+    const SliceInfo& info = scan.slices[box.k0 + k];
+    if (!info.body) continue;
+    for (int j = 0; j < ny; ++j)
+      for (int i = 0; i < nx; ++i) {
+        const int gi = box.i0 + i, gk = box.k0 + k;
+        const float v = s(gi, j, gk);
+        cand[at(i, j, k)] = scan.body(gi, j, gk) && s.x(gi) > info.cx + 10 && v >= lo && v <= hi;
+      }
+  }
+  // Muscle has the spleen's attenuation but a third of its uptake: keep the voxels whose PET is above
+  // kUptakeFraction of the high end (90th percentile) of the band's uptake in this region.
+  std::vector<float> uptake(total, 0.0f);
+  std::vector<double> values;
+  for (int k = 0; k < nz; ++k)
+    for (int j = 0; j < ny; ++j)
+      for (int i = 0; i < nx; ++i) {
+        const size_t id = at(i, j, k);
+        if (!cand[id]) continue;
+        const double v = scan.pet.sample(s.point(box.i0 + i, j, box.k0 + k), -1.0);
+        uptake[id] = static_cast<float>(v);
+        if (v >= 0) values.push_back(v);
+      }
+  if (values.empty()) {
+    out.reason = "the left upper abdomen is outside the PET field of view";
+    return out;
+  }
+  const size_t p90 = values.size() * 9 / 10;
+  std::nth_element(values.begin(), values.begin() + p90, values.end());
+  const double min_uptake = kUptakeFraction * values[p90];
+  for (size_t i = 0; i < total; ++i) feature[i] = !(cand[i] && uptake[i] >= min_uptake);
+  std::vector<float> d2 = distanceSquared(feature, nx, ny, nz, s.spacing, true);
+  std::vector<uint8_t> eroded(total);
+  for (size_t i = 0; i < total; ++i) eroded[i] = d2[i] > kOpeningMm * kOpeningMm;
+  const Components comps = connectedComponents(eroded, nx, ny, nz);
+  // Component properties.
+  const int n = comps.count();
+  std::vector<double> cxs(n + 1, 0), cys(n + 1, 0), czs(n + 1, 0);
+  std::vector<int> kmin(n + 1, nz), kmax(n + 1, -1);
+  std::vector<double> mid_x(n + 1, 0);
+  for (int k = 0; k < nz; ++k)
+    for (int j = 0; j < ny; ++j)
+      for (int i = 0; i < nx; ++i) {
+        const int32_t l = comps.labels[at(i, j, k)];
+        if (!l) continue;
+        cxs[l] += s.x(box.i0 + i);
+        cys[l] += s.y(j);
+        czs[l] += s.z(box.k0 + k);
+        mid_x[l] += scan.slices[box.k0 + k].cx;
+        kmin[l] = std::min(kmin[l], k);
+        kmax[l] = std::max(kmax[l], k);
+      }
+  int chosen = 0;
+  for (int l = 1; l <= n; ++l) {
+    const double count = double(comps.sizes[l]);
+    const double lateral = (cxs[l] - mid_x[l]) / count;
+    const double extent = (kmax[l] - kmin[l] + 1) * s.spacing[2];
+    const double top = s.z(box.k0 + kmax[l]);
+    if (count * voxel_ml < kMinMl || lateral < kMinLateralMm || extent > kMaxExtentMm) continue;
+    if (lungs && top < scan.lung_base_z - kTopBelowLungBaseMm) continue;
+    if (!chosen || comps.sizes[l] > comps.sizes[chosen]) chosen = l;
+  }
+  if (!chosen) {
+    out.reason = "no homogeneous soft-tissue organ in the left upper abdomen (spleen band " + std::to_string(int(lo)) +
+                 " to " + std::to_string(int(hi)) + " HU)";
+    return out;
+  }
+  // Grow the component back within the band (undoing the erosion), sharing contested voxels with the
+  // other components by distance: where the spleen touches a muscle, each keeps its side.
+  for (size_t i = 0; i < total; ++i) feature[i] = comps.labels[i] == chosen;
+  d2 = distanceSquared(feature, nx, ny, nz, s.spacing, false);
+  for (size_t i = 0; i < total; ++i) feature[i] = comps.labels[i] != 0 && comps.labels[i] != chosen;
+  const std::vector<float> d2_other = distanceSquared(feature, nx, ny, nz, s.spacing, false);
+  const double grow = kOpeningMm + kRegrowMm + 0.5 * std::max({s.spacing[0], s.spacing[1], s.spacing[2]});
+  std::vector<uint8_t> organ(total), other(total);
+  for (size_t i = 0; i < total; ++i) {
+    organ[i] = cand[i] && d2[i] <= grow * grow && d2[i] < d2_other[i];
+    other[i] = cand[i] && !organ[i] && d2_other[i] <= grow * grow;
+  }
+
+  // Cross-section areas: pixels of the unsmoothed binned CT above half way to fat, within the organ's
+  // footprint grown by kFootprintMm; one slice beyond each end uses the footprint of the end slice.
+  const FloatGrid& raw = scan.hu;
+  const double threshold = mode - kHalfWayToFatHu;
+  const double pixel_mm2 = s.spacing[0] * s.spacing[1];
+  std::vector<double> area(nz, 0.0);
+  std::vector<uint8_t> slice_feature(size_t(nx) * ny);
+  int first = -1, last = -1;
+  for (int k = 0; k < nz; ++k)
+    for (size_t p = 0; p < size_t(nx) * ny; ++p)
+      if (organ[size_t(k) * nx * ny + p]) {
+        if (first < 0) first = k;
+        last = k;
+        break;
+      }
+  if (first < 0) {
+    out.reason = "the spleen candidate vanished when grown back";
+    return out;
+  }
+  double cx = 0, cy = 0, cz = 0, cw = 0;
+  for (int k = std::max(0, first - 1); k <= std::min(nz - 1, last + 1); ++k) {
+    const int fk = std::clamp(k, first, last);  // footprint slice
+    for (size_t p = 0; p < size_t(nx) * ny; ++p) slice_feature[p] = organ[size_t(fk) * nx * ny + p];
+    const std::vector<float> fd2 = distanceSquared(slice_feature, nx, ny, 1, s.spacing, false);
+    for (int j = 0; j < ny; ++j)
+      for (int i = 0; i < nx; ++i) {
+        const size_t p = size_t(j) * nx + i;
+        if (fd2[p] > kFootprintMm * kFootprintMm) continue;
+        const float v = raw(box.i0 + i, j, box.k0 + k);
+        if (v < threshold || other[at(i, j, k)] || !scan.body(box.i0 + i, j, box.k0 + k)) continue;
+        area[k] += pixel_mm2;
+        cx += s.x(box.i0 + i);
+        cy += s.y(j);
+        cz += s.z(box.k0 + k);
+        cw += 1;
+      }
+  }
+  // A slice beyond an end counts only when its area is smaller than the end slice's (the organ
+  // tapering off); otherwise it is a neighbour below or above.
+  if (first > 0 && area[first - 1] >= area[first]) area[first - 1] = 0;
+  if (last + 1 < nz && area[last + 1] >= area[last]) area[last + 1] = 0;
+  int k_lo = first, k_hi = last;
+  if (first > 0 && area[first - 1] > 0) k_lo = first - 1;
+  if (last + 1 < nz && area[last + 1] > 0) k_hi = last + 1;
+  if (k_lo == 0 || k_hi == nz - 1) {
+    const bool fov = (k_lo == 0 && box.k0 == 0) || (k_hi == nz - 1 && box.k1 == s.nz);
+    out.reason = fov ? "the spleen reaches the edge of the CT field of view: its length cannot be measured"
+                     : "the spleen candidate reaches the end of the searched range below the lungs";
+    return out;
+  }
+  const double step = s.spacing[2];
+  const int fit_slices = std::max(2, static_cast<int>(std::floor(kPoleFitMm / step)) + 1);
+  std::vector<std::pair<double, double>> top, bottom;
+  for (int k = k_hi; k >= k_lo && static_cast<int>(top.size()) < fit_slices; --k)
+    if (area[k] > 0) top.emplace_back(s.z(box.k0 + k), area[k]);
+  for (int k = k_lo; k <= k_hi && static_cast<int>(bottom.size()) < fit_slices; ++k)
+    if (area[k] > 0) bottom.emplace_back(s.z(box.k0 + k), area[k]);
+  out.top_z_mm = pole(top, step);
+  out.bottom_z_mm = pole(bottom, -step);
+  out.length_mm = out.top_z_mm - out.bottom_z_mm;
+  out.slices = k_hi - k_lo + 1;
+  double volume = 0;
+  for (double a : area) volume += a * step;
+  out.volume_ml = volume / 1000;
+  if (cw > 0) out.centroid_mm = {cx / cw, cy / cw, cz / cw};
+  out.found = true;
+  return out;
+}
+
+}  // namespace recap::reference::detail
