@@ -194,7 +194,44 @@ FloatGrid binToLps(const ImageView& image, double inplane_mm, double z_mm, float
   std::vector<double> sum(g.v.size(), 0.0);
   std::vector<uint32_t> count(g.v.size(), 0);
   // Bin index along a of a voxel centre p: floor((p - lo) / step + 1e-6).
-  for (int k = 0; k < image.size[2]; ++k)
+  // Axis-aligned images (each image axis along one LPS axis, flipped or not): the bin of a voxel is
+  // the sum of one offset per image axis, tabulated once.
+  int lps_of[3] = {-1, -1, -1};
+  bool aligned = true;
+  for (int b = 0; b < 3 && aligned; ++b) {
+    int nonzero = 0;
+    for (int a = 0; a < 3; ++a)
+      if (std::abs(image.m[3 * a + b]) > 1e-9 * image.spacing[b]) {
+        ++nonzero;
+        lps_of[b] = a;
+      }
+    aligned = nonzero == 1;
+  }
+  aligned = aligned && lps_of[0] != lps_of[1] && lps_of[1] != lps_of[2] && lps_of[0] != lps_of[2];
+  if (aligned) {
+    const size_t stride[3] = {1, size_t(n[0]), size_t(n[0]) * n[1]};
+    std::vector<size_t> offset[3];
+    for (int b = 0; b < 3; ++b) {
+      const int a = lps_of[b];
+      offset[b].resize(image.size[b]);
+      for (int q = 0; q < image.size[b]; ++q) {
+        const double p = image.origin[a] + image.m[3 * a + b] * q;
+        const int bin = std::clamp(static_cast<int>(std::floor((p - lo[a]) / step[a] + 1e-6)), 0, n[a] - 1);
+        offset[b][q] = bin * stride[a];
+      }
+    }
+    for (int k = 0; k < image.size[2]; ++k)
+      for (int j = 0; j < image.size[1]; ++j) {
+        const size_t base = offset[2][k] + offset[1][j];
+        const float* row = image.data + image.index(0, j, k);
+        for (int i = 0; i < image.size[0]; ++i) {
+          const size_t id = base + offset[0][i];
+          sum[id] += row[i];
+          ++count[id];
+        }
+      }
+  }
+  for (int k = 0; k < image.size[2] && !aligned; ++k)
     for (int j = 0; j < image.size[1]; ++j) {
       const Vec3 p0 = image.point(0, j, k);
       const float* row = image.data + image.index(0, j, k);
@@ -231,62 +268,98 @@ FloatGrid binToLps(const ImageView& image, double inplane_mm, double z_mm, float
   return g;
 }
 
+namespace {
+
+// Box mean along one axis of a volume seen as `outer` blocks of `n` lines of `width` contiguous
+// values, element (o, q, w) at (o * n + q) * width + w: whole lines are added at once (contiguous,
+// vectorisable), with a running sum over q and clamped edges.
+void boxPass(std::vector<float>& v, size_t outer, int n, size_t width, int r) {
+  if (r <= 0 || n <= 1) return;
+  std::vector<double> acc(width);
+  std::vector<float> out(size_t(n) * width);
+  for (size_t o = 0; o < outer; ++o) {
+    float* block = v.data() + o * n * width;
+    auto line = [&](int q) { return block + size_t(std::clamp(q, 0, n - 1)) * width; };
+    std::fill(acc.begin(), acc.end(), 0.0);
+    for (int q = -r; q <= r; ++q) {
+      const float* src = line(q);
+      for (size_t w = 0; w < width; ++w) acc[w] += src[w];
+    }
+    const double scale = 1.0 / (2 * r + 1);
+    for (int q = 0; q < n; ++q) {
+      float* dst = out.data() + size_t(q) * width;
+      for (size_t w = 0; w < width; ++w) dst[w] = static_cast<float>(acc[w] * scale);
+      const float* add = line(q + r + 1);
+      const float* drop = line(q - r);
+      for (size_t w = 0; w < width; ++w) acc[w] += double(add[w]) - drop[w];
+    }
+    std::copy(out.begin(), out.end(), block);
+  }
+}
+
+}  // namespace
+
 FloatGrid boxMean(const FloatGrid& in, int rx, int ry, int rz) {
   FloatGrid out = in;
-  std::vector<double> line, csum;
-  auto pass = [&](int n, int r, int lines, auto address) {
-    if (r <= 0 || n <= 1) return;
-    line.resize(n);
-    csum.resize(n + 1);
-    for (int l = 0; l < lines; ++l) {
-      for (int q = 0; q < n; ++q) line[q] = out.v[address(l, q)];
+  if (rx > 0 && in.nx > 1) {  // along x: lines of width 1
+    std::vector<double> csum(in.nx + 1);
+    const int n = in.nx;
+    for (size_t l = 0; l < size_t(in.ny) * in.nz; ++l) {
+      float* line = out.v.data() + l * n;
       csum[0] = 0;
       for (int q = 0; q < n; ++q) csum[q + 1] = csum[q] + line[q];
+      const double first = line[0], last = line[n - 1];
       for (int q = 0; q < n; ++q) {
-        // Clamped edges: values beyond the ends repeat the end voxel.
-        const int a = q - r, b = q + r;
-        double s = csum[std::min(b, n - 1) + 1] - csum[std::max(a, 0)];
-        if (a < 0) s += -a * line[0];
-        if (b > n - 1) s += (b - n + 1) * line[n - 1];
-        out.v[address(l, q)] = static_cast<float>(s / (2 * r + 1));
+        const int a = q - rx, b = q + rx;
+        double sum = csum[std::min(b, n - 1) + 1] - csum[std::max(a, 0)];
+        if (a < 0) sum += -a * first;
+        if (b > n - 1) sum += (b - n + 1) * last;
+        line[q] = static_cast<float>(sum / (2 * rx + 1));
       }
     }
-  };
-  const int nx = in.nx, ny = in.ny, nz = in.nz;
-  pass(nx, rx, ny * nz, [&](int l, int q) { return size_t(l) * nx + q; });
-  pass(ny, ry, nx * nz, [&](int l, int q) {
-    const int i = l % nx, k = l / nx;
-    return (size_t(k) * ny + q) * nx + i;
-  });
-  pass(nz, rz, nx * ny, [&](int l, int q) { return size_t(q) * nx * ny + l; });
+  }
+  boxPass(out.v, size_t(in.nz), in.ny, size_t(in.nx), ry);
+  boxPass(out.v, 1, in.nz, in.plane(), rz);
   return out;
 }
 
 std::vector<float> distanceSquared(const std::vector<uint8_t>& feature, int nx, int ny, int nz,
                                    const Vec3& spacing, bool border_is_feature) {
-  const size_t total = size_t(nx) * ny * nz;
-  std::vector<double> f(total);
-  for (size_t i = 0; i < total; ++i) f[i] = feature[i] ? 0.0 : kInfD;
+  const size_t total = size_t(nx) * ny * nz, plane = size_t(nx) * ny;
+  std::vector<float> f(total);
   const int longest = std::max({nx, ny, nz});
   std::vector<double> in(longest), out(longest), z;
   std::vector<int> v;
-  auto pass = [&](int n, double step, int lines, auto address) {
-    for (int l = 0; l < lines; ++l) {
-      for (int q = 0; q < n; ++q) in[q] = f[address(l, q)];
-      distance1d(in.data(), n, step, border_is_feature, out.data(), v, z);
-      for (int q = 0; q < n; ++q) f[address(l, q)] = out[q];
+  // x: contiguous lines.
+  for (size_t l = 0; l < size_t(ny) * nz; ++l) {
+    for (int q = 0; q < nx; ++q) in[q] = feature[l * nx + q] ? 0.0 : kInfD;
+    distance1d(in.data(), nx, spacing[0], border_is_feature, out.data(), v, z);
+    for (int q = 0; q < nx; ++q) f[l * nx + q] = static_cast<float>(out[q]);
+  }
+  // y and z: lines `stride` apart, gathered kBlock columns at a time for contiguous reads.
+  constexpr int kBlock = 32;
+  std::vector<double> block(size_t(longest) * kBlock);
+  auto strided = [&](size_t start, int n, size_t stride, int width, double step) {
+    for (int q = 0; q < n; ++q) {
+      const float* src = f.data() + start + q * stride;
+      for (int w = 0; w < width; ++w) block[size_t(w) * n + q] = src[w];
+    }
+    for (int w = 0; w < width; ++w) {
+      distance1d(block.data() + size_t(w) * n, n, step, border_is_feature, out.data(), v, z);
+      std::copy(out.begin(), out.begin() + n, block.begin() + size_t(w) * n);
+    }
+    for (int q = 0; q < n; ++q) {
+      float* dst = f.data() + start + q * stride;
+      for (int w = 0; w < width; ++w) dst[w] = static_cast<float>(block[size_t(w) * n + q]);
     }
   };
-  pass(nx, spacing[0], ny * nz, [&](int l, int q) { return size_t(l) * nx + q; });
-  pass(ny, spacing[1], nx * nz, [&](int l, int q) {
-    const int i = l % nx, k = l / nx;
-    return (size_t(k) * ny + q) * nx + i;
-  });
+  for (int k = 0; k < nz; ++k)
+    for (int i0 = 0; i0 < nx; i0 += kBlock)
+      strided(k * plane + i0, ny, size_t(nx), std::min(kBlock, nx - i0), spacing[1]);
   if (nz > 1)
-    pass(nz, spacing[2], nx * ny, [&](int l, int q) { return size_t(q) * nx * ny + l; });
-  std::vector<float> d(total);
-  for (size_t i = 0; i < total; ++i) d[i] = static_cast<float>(f[i]);
-  return d;
+    for (size_t l0 = 0; l0 < plane; l0 += kBlock)
+      strided(l0, nz, plane, static_cast<int>(std::min<size_t>(kBlock, plane - l0)), spacing[2]);
+  return f;
 }
 
 Components connectedComponents(const std::vector<uint8_t>& mask, int nx, int ny, int nz) {

@@ -46,15 +46,22 @@ LiverRegion findLiver(const Scan& scan, double radius) {
     k1 = std::clamp(static_cast<int>(std::floor((scan.lung_base_z + kAboveLungBaseMm - s.origin[2]) / s.spacing[2])) + 1,
                     0, s.nz);
   }
+  // The box: the body's extent over these slices, right of the midline.
   double max_cx = -std::numeric_limits<double>::infinity();
-  for (int k = k0; k < k1; ++k)
-    if (scan.slices[k].body) max_cx = std::max(max_cx, scan.slices[k].cx);
+  Box box{s.nx, 0, s.ny, 0, k0, k1};
+  for (int k = k0; k < k1; ++k) {
+    const SliceInfo& info = scan.slices[k];
+    if (!info.body) continue;
+    max_cx = std::max(max_cx, info.cx);
+    box.i0 = std::min(box.i0, info.i0);
+    box.j0 = std::min(box.j0, info.j0);
+    box.j1 = std::max(box.j1, info.j1);
+  }
   if (!std::isfinite(max_cx)) {
     out.reason = "no abdomen in the CT field of view below the lungs";
     return out;
   }
-  Box box{0, std::clamp(static_cast<int>(std::ceil((max_cx - s.origin[0]) / s.spacing[0])) + 1, 1, s.nx), 0, s.ny,
-          k0, k1};
+  box.i1 = std::clamp(static_cast<int>(std::ceil((max_cx - s.origin[0]) / s.spacing[0])) + 1, box.i0 + 1, s.nx);
   const double voxel_ml = s.voxelMm3() / 1000;
 
   // The liver's attenuation: the mode of soft tissue (0-200 HU) right of the midline.
@@ -63,7 +70,7 @@ LiverRegion findLiver(const Scan& scan, double radius) {
   for (int k = box.k0; k < box.k1; ++k) {
     const SliceInfo& info = scan.slices[k];
     if (!info.body) continue;
-    for (int j = 0; j < s.ny; ++j)
+    for (int j = box.j0; j < box.j1; ++j)
       for (int i = box.i0; i < box.i1; ++i) {
         if (s.x(i) > info.cx - 10 || !scan.body(i, j, k)) continue;
         const float v = s(i, j, k);

@@ -85,6 +85,8 @@ Timepoint::~Timepoint() = default;
 Timepoint::Timepoint(Timepoint&&) noexcept = default;
 Timepoint& Timepoint::operator=(Timepoint&&) noexcept = default;
 
+void Timepoint::prepare() const { impl_->prepared(); }
+
 LiverRegion Timepoint::liver(const std::optional<Point>& given_centre) const {
   LiverRegion r;
   if (given_centre) {

@@ -77,21 +77,30 @@ Scan prepareScan(const ImageView& ct, const ImageView& pet) {
   scan.slices.assign(g.nz, SliceInfo{});
   const size_t plane = g.plane();
   const double pixel_mm2 = g.spacing[0] * g.spacing[1];
-  std::vector<uint8_t> bone(plane);
+  std::vector<uint8_t> bone;
   for (int k = 0; k < g.nz; ++k) {
     uint8_t* body = scan.body.v.data() + k * plane;
     bodySlice(g, k, body);
     SliceInfo& info = scan.slices[k];
     double n = 0, sx = 0, sy = 0;
+    int bi0 = g.nx, bi1 = 0, bj0 = g.ny, bj1 = 0;
     for (int j = 0; j < g.ny; ++j)
       for (int i = 0; i < g.nx; ++i)
         if (body[size_t(j) * g.nx + i]) {
           ++n;
           sx += g.x(i);
           sy += g.y(j);
+          bi0 = std::min(bi0, i);
+          bi1 = std::max(bi1, i + 1);
+          bj0 = std::min(bj0, j);
+          bj1 = std::max(bj1, j + 1);
         }
     if (n * pixel_mm2 < 2000) continue;  // less than a forearm: no trunk in this slice
     info.body = true;
+    info.i0 = bi0;
+    info.i1 = bi1;
+    info.j0 = bj0;
+    info.j1 = bj1;
     info.body_mm2 = n * pixel_mm2;
     info.cx = sx / n;
     info.cy = sy / n;
@@ -103,20 +112,31 @@ Scan prepareScan(const ImageView& ct, const ImageView& pet) {
       }
     info.lungs = info.lung_right_mm2 >= kLungSideMm2 && info.lung_left_mm2 >= kLungSideMm2;
     // The vertebral body: the thickest bone (largest inscribed circle) near the midline, behind the
-    // body's centroid.
-    for (size_t i = 0; i < plane; ++i) bone[i] = !(body[i] && s[i] > kBoneHu);
-    const std::vector<float> d2 = distanceSquared(bone, g.nx, g.ny, 1, g.spacing, false);
+    // body's centroid. Distances are computed in a window around that search area.
+    const double reach = kSpineHalfWidth + 30;
+    const int wi0 = std::clamp(static_cast<int>(std::floor((info.cx - reach - g.origin[0]) / g.spacing[0])), 0, g.nx);
+    const int wi1 = std::clamp(static_cast<int>(std::ceil((info.cx + reach - g.origin[0]) / g.spacing[0])) + 1, 0, g.nx);
+    const int wj0 = std::clamp(static_cast<int>(std::floor((info.cy - 50 - g.origin[1]) / g.spacing[1])), 0, g.ny);
+    const int wn = wi1 - wi0, wm = g.ny - wj0;
+    if (wn <= 0 || wm <= 0) continue;
+    bone.assign(size_t(wn) * wm, 0);
+    for (int j = 0; j < wm; ++j)
+      for (int i = 0; i < wn; ++i) {
+        const size_t id = size_t(wj0 + j) * g.nx + wi0 + i;
+        bone[size_t(j) * wn + i] = !(body[id] && s[id] > kBoneHu);  // feature: not bone
+      }
+    const std::vector<float> d2 = distanceSquared(bone, wn, wm, 1, g.spacing, false);
     double best = 0;
     int bi = -1, bj = -1;
-    for (int j = 0; j < g.ny; ++j) {
-      if (g.y(j) < info.cy - 20) continue;
-      for (int i = 0; i < g.nx; ++i) {
-        if (std::abs(g.x(i) - info.cx) > kSpineHalfWidth) continue;
-        const float d = d2[size_t(j) * g.nx + i];
+    for (int j = 0; j < wm; ++j) {
+      if (g.y(wj0 + j) < info.cy - 20) continue;
+      for (int i = 0; i < wn; ++i) {
+        if (std::abs(g.x(wi0 + i) - info.cx) > kSpineHalfWidth) continue;
+        const float d = d2[size_t(j) * wn + i];
         if (std::isfinite(d) && d > best) {
           best = d;
-          bi = i;
-          bj = j;
+          bi = wi0 + i;
+          bj = wj0 + j;
         }
       }
     }

@@ -15,6 +15,7 @@ struct SliceInfo {
   bool body = false;              // some of the patient is in this slice
   double body_mm2 = 0;            // area inside the body outline
   double cx = 0, cy = 0;          // its centroid (LPS mm): the patient's midline
+  int i0 = 0, i1 = 0, j0 = 0, j1 = 0;  // its bounding box in the binned grid: [i0, i1) x [j0, j1)
   double lung_right_mm2 = 0;      // air inside the body right (-x) and left (+x) of the midline
   double lung_left_mm2 = 0;
   bool lungs = false;             // both lungs are cut by this slice

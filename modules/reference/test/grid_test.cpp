@@ -1,6 +1,7 @@
 // The plain C++ image operations under the finders, against brute force and hand-computed values.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -36,6 +37,24 @@ TEST(Grid, DistanceTransformMatchesBruteForce) {
           ASSERT_NEAR(d2[(size_t(k) * ny + j) * nx + i], best, 1e-3 * (1 + best)) << i << " " << j << " " << k;
         }
   }
+}
+
+TEST(Grid, BoxMeanMatchesBruteForceWithClampedEdges) {
+  FloatGrid g;
+  g.reset(7, 6, 5, {0, 0, 0}, {1, 1, 1}, 0.0f);
+  std::mt19937 rng(3);
+  for (float& v : g.v) v = static_cast<float>(rng() % 1000) / 10.0f;
+  const FloatGrid m = boxMean(g, 2, 1, 1);
+  for (int k = 0; k < g.nz; ++k)
+    for (int j = 0; j < g.ny; ++j)
+      for (int i = 0; i < g.nx; ++i) {
+        double sum = 0;
+        for (int c = -1; c <= 1; ++c)
+          for (int b = -1; b <= 1; ++b)
+            for (int a = -2; a <= 2; ++a)
+              sum += g(std::clamp(i + a, 0, g.nx - 1), std::clamp(j + b, 0, g.ny - 1), std::clamp(k + c, 0, g.nz - 1));
+        ASSERT_NEAR(m(i, j, k), sum / 45, 1e-3) << i << " " << j << " " << k;
+      }
 }
 
 TEST(Grid, DistanceTransformWithoutFeatureIsInfinite) {

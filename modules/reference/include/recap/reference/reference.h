@@ -27,6 +27,9 @@ class Timepoint {
   Timepoint(Timepoint&&) noexcept;
   Timepoint& operator=(Timepoint&&) noexcept;
 
+  // Runs the shared CT analysis now (otherwise the first automatic search does).
+  void prepare() const;
+
   // The liver sphere; at `given_centre` when set (source "given"), else found (source "auto").
   LiverRegion liver(const std::optional<Point>& given_centre = std::nullopt) const;
   // The blood-pool cylinder; at `given_centre` with its axis along z when set.
