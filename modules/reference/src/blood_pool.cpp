@@ -170,11 +170,12 @@ BloodPoolRegion findBloodPool(const Scan& scan, double radius, double length) {
       fill += chain[q].fill;
       ++n;
     }
-    if (covered && n > 0) options.push_back({static_cast<int>(c), chest, fill / n});
+    const Vec3 centre{chain[c].x, chain[c].y, chain[c].z};
+    if (covered && n > 0 && scan.pet.contains(centre)) options.push_back({static_cast<int>(c), chest, fill / n});
   }
   if (options.empty()) {
-    out.reason = "the aorta found on CT is interrupted: no stretch of " + std::to_string(int(length)) +
-                 " mm to place the cylinder";
+    out.reason = "the aorta found on CT is interrupted or outside the PET field of view: no stretch of " +
+                 std::to_string(int(length)) + " mm to place the cylinder";
     return out;
   }
   const bool in_chest = std::any_of(options.begin(), options.end(), [](const Option& o) { return o.chest; });

@@ -23,6 +23,7 @@ constexpr double kMinLiverMl = 150;       // smallest plausible liver component 
 constexpr double kMaxHoleMl = 0.5;        // enclosed gaps smaller than this are noise, not vessels
 constexpr double kHotFactor = 1.5;        // PET above this times the liver median: lesion
 constexpr double kMinSoftTissueMl = 100;
+constexpr double kCloseMm = 5;            // warn when the sphere's edge comes closer than this
 
 std::string mm(double v) {
   std::ostringstream s;
@@ -201,6 +202,9 @@ LiverRegion findLiver(const Scan& scan, double radius) {
   out.found = true;
   out.centre_mm = {c[0], c[1], c[2]};
   out.depth_mm = depth;
+  if (depth < radius + kCloseMm)
+    out.warnings.push_back("the liver sphere is within " + mm(depth - radius) +
+                           " of the liver's edge, a vessel or a lesion: the liver found on CT is small");
   return out;
 }
 
