@@ -4,9 +4,14 @@
 
 #include <gtest/gtest.h>
 #include <itkImageFileReader.h>
+#include <sys/resource.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cmath>
+#include <csignal>
+#include <cstdint>
+#include <fstream>
 
 #include "recap/core/error.h"
 #include "recap/dicom/index.h"
@@ -162,6 +167,137 @@ TEST_F(NiftiTest, UnwritableTargetIsOutputErrorAndLeavesNothing) {
     EXPECT_EQ(e.code(), ErrorCode::Output);
     EXPECT_NE(std::string(e.what()).find("missing-folder/ct.nii.gz"), std::string::npos);
   }
+}
+
+// ---- gzip level --------------------------------------------------------------------------------
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// The whole decompressed content of a .gz file, read with zlib's own gzip reader.
+std::string gunzip(const fs::path& p) {
+  gzFile f = gzopen(p.c_str(), "rb");
+  if (f == nullptr) return {};
+  std::string out;
+  char buf[65536];
+  int n;
+  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  gzclose(f);
+  return out;
+}
+
+// A PET-like float volume: a smooth field plus deterministic noise, so that gzip levels differ.
+phantom::SeriesSpec noisyPet() {
+  phantom::SeriesSpec s = ct(false);
+  s.modality = "PT";
+  s.series_description = "PET AC";
+  s.cols = s.rows = 48;
+  s.slices = 12;
+  s.row_spacing_mm = s.col_spacing_mm = 4.0;
+  s.per_slice_slope = true;
+  s.pet = phantom::PetInfo{};
+  s.acquisition_times = {"090000"};
+  return s;
+}
+
+std::vector<float> noisyValues(const phantom::SeriesSpec& s) {
+  std::vector<float> v(static_cast<size_t>(s.cols) * s.rows * s.slices);
+  uint32_t state = 12345;
+  for (size_t i = 0; i < v.size(); ++i) {
+    state = state * 1664525u + 1013904223u;
+    v[i] = 2000.0f + static_cast<float>((i % 48) * 40) + static_cast<float>(state >> 24);
+  }
+  return v;
+}
+
+TEST_F(NiftiTest, CompressionLevelReachesTheGzipStream) {
+  const auto spec = noisyPet();
+  const dicom::Volume v = writeAndLoad(spec, noisyValues(spec));
+  const fs::path fast = dir_ / "fast.nii.gz", small = dir_ / "small.nii.gz", dflt = dir_ / "default.nii.gz";
+  exporter::writeNifti(v, fast, {1});
+  exporter::writeNifti(v, small, {9});
+  exporter::writeNifti(v, dflt);
+  const std::string a = slurp(fast), b = slurp(small), c = slurp(dflt);
+  ASSERT_GT(a.size(), 10u);
+  ASSERT_GT(b.size(), 10u);
+  // gzip member header (RFC 1952): 1f 8b, method 8 (deflate), then at byte 8 XFL, which zlib sets
+  // to 4 for its fastest level, 2 for level 9 and 0 for the others.
+  for (const std::string* g : {&a, &b, &c}) {
+    EXPECT_EQ(static_cast<unsigned char>((*g)[0]), 0x1f);
+    EXPECT_EQ(static_cast<unsigned char>((*g)[1]), 0x8b);
+    EXPECT_EQ((*g)[2], 8);
+  }
+  EXPECT_EQ((a)[8], 4) << "level 1 should be marked 'fastest'";
+  EXPECT_EQ((b)[8], 2) << "level 9 should be marked 'maximum compression'";
+  EXPECT_EQ((c)[8], 0) << "the default level 6 carries XFL 0";
+  EXPECT_LT(b.size(), a.size()) << "level 9 (" << b.size() << " B) should be smaller than level 1 (" << a.size() << " B)";
+  EXPECT_LE(b.size(), c.size());
+  EXPECT_TRUE(a != b) << "level 1 and level 9 wrote the same bytes";
+  // The same NIfTI inside: byte for byte, and 352 + 48*48*12 float voxels long.
+  const std::string ua = gunzip(fast), ub = gunzip(small);
+  EXPECT_EQ(ua.size(), 352u + 48u * 48u * 12u * 4u);
+  EXPECT_TRUE(ua == ub) << "levels 1 and 9 decompress to different NIfTI files";
+  EXPECT_TRUE(ua == gunzip(dflt)) << "levels 1 and 6 decompress to different NIfTI files";
+  // And ITK reads both to the voxels of the loaded volume.
+  for (const fs::path& p : {fast, small}) {
+    auto nii = readBack<float>(p);
+    expectSameGeometry(v.image.GetPointer(), nii.GetPointer());
+    const float* x = v.image->GetBufferPointer();
+    const float* y = nii->GetBufferPointer();
+    for (size_t i = 0; i < 48u * 48u * 12u; ++i) ASSERT_EQ(x[i], y[i]) << p << " voxel " << i;
+  }
+  // Nothing but the three outputs: the uncompressed and compressed temporaries are gone.
+  size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir_)) files += e.is_regular_file() ? 1 : 0;
+  EXPECT_EQ(files, 3u);
+}
+
+TEST_F(NiftiTest, LevelOutsideOneToNineIsRefused) {
+  const auto spec = ct(false);
+  const dicom::Volume v = writeAndLoad(spec, ramp(spec));
+  for (int level : {0, 10}) {
+    try {
+      exporter::writeNifti(v, dir_ / "ct.nii.gz", {level});
+      FAIL() << "expected an error for level " << level;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::Usage);
+    }
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "ct.nii.gz"));
+}
+
+// A write cut short (here by the file-size limit, as a full disk would) is an Output error; the
+// previous file stays as it was and no temporary file is left. The NIfTI library itself only
+// prints such failures, so recap checks the uncompressed file's length.
+TEST_F(NiftiTest, WriteCutShortKeepsThePreviousFileAndLeavesNothing) {
+  const auto spec = noisyPet();
+  const dicom::Volume v = writeAndLoad(spec, noisyValues(spec));
+  const fs::path out = dir_ / "out" / "pet.nii.gz";
+  fs::create_directories(out.parent_path());
+  exporter::writeNifti(v, out, {1});
+  const std::string before = slurp(out);
+  struct rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+  struct rlimit limited = old;
+  limited.rlim_cur = 20000;  // the uncompressed file is 110 944 bytes
+  auto previous = std::signal(SIGXFSZ, SIG_IGN);
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limited), 0);
+  bool threw = false;
+  ErrorCode code = ErrorCode::Internal;
+  try {
+    exporter::writeNifti(v, out, {9});
+  } catch (const Error& e) {
+    threw = true;
+    code = e.code();
+  }
+  setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, previous);
+  EXPECT_TRUE(threw);
+  EXPECT_EQ(code, ErrorCode::Output);
+  EXPECT_EQ(slurp(out), before);
+  EXPECT_EQ(std::distance(fs::directory_iterator(out.parent_path()), fs::directory_iterator()), 1);
 }
 
 TEST(VolumeBaseName, SanitisesDescription) {
