@@ -129,9 +129,13 @@ void classifySeries(Series& s) {
   if (s.modality == "SR" || cls.rfind("1.2.840.10008.5.1.4.1.1.88.", 0) == 0)
     return set(SeriesRole::Report, "structured report");
   if (s.modality == "SEG" || cls == "1.2.840.10008.5.1.4.1.1.66.4") return set(SeriesRole::Segmentation, "segmentation");
+  // Secondary Capture (1.2.840.10008.5.1.4.1.1.7) and its multi-frame variants (.7.1 to .7.4),
+  // whatever modality they claim (workstations mostly write OT). Not a prefix match: VL images
+  // (1.2.840.10008.5.1.4.1.1.77.x) start with the same digits.
+  if (cls == "1.2.840.10008.5.1.4.1.1.7" || cls.rfind("1.2.840.10008.5.1.4.1.1.7.", 0) == 0)
+    return set(SeriesRole::Derived, "secondary capture");
   if (s.modality != "CT" && s.modality != "PT")
     return set(SeriesRole::Other, "modality " + (s.modality.empty() ? std::string("(none)") : s.modality));
-  if (cls.rfind("1.2.840.10008.5.1.4.1.1.7", 0) == 0) return set(SeriesRole::Derived, "secondary capture");
   if (hasValue(h.image_type, "LOCALIZER") || hasValue(h.image_type, "SCOUT") || hasValue(h.image_type, "TOPOGRAM"))
     return set(SeriesRole::Localizer, "ImageType " + h.image_type);
   if (h.number_of_frames > 1 || cls == "1.2.840.10008.5.1.4.1.1.2.1" || cls == "1.2.840.10008.5.1.4.1.1.130")
