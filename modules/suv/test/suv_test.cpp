@@ -206,6 +206,16 @@ const SuccessCase kSuccessCases[] = {
        });
      },
      75000.0 / (370.0e6 * std::pow(2.0, -3600.0 / 6586.2)), "BQML", "series", "start-time", 3600.0, true},
+
+    // Other radionuclides: the half-life is the header's. Factors by hand (75 kg, 3.7e8 Bq, 3600 s):
+    // Ga-68, 4062.6 s: 2^(-3600/4062.6) = 0.5410628, 75000 / (3.7e8 x 0.5410628) = 3.7463803e-4.
+    {"Ga68HalfLifeFromHeader",
+     [](auto& xs) { forAll(xs, [](PetHeader& h) { h.radionuclide_half_life_s = 4062.6; }); },
+     3.746380304287351e-4, "BQML", "series", "start-time", 3600.0, true},
+    // C-11, 1223.4 s: 2^(-3600/1223.4) = 0.1300719, 75000 / (3.7e8 x 0.1300719) = 1.5583898e-3.
+    {"C11HalfLifeFromHeader",
+     [](auto& xs) { forAll(xs, [](PetHeader& h) { h.radionuclide_half_life_s = 1223.4; }); },
+     1.5583898227022979e-3, "BQML", "series", "start-time", 3600.0, true},
 };
 
 class SuvSuccess : public testing::TestWithParam<SuccessCase> {};
