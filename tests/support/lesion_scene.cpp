@@ -73,15 +73,35 @@ Scene renderScene(std::vector<phantom::Lesion> lesions, const phantom::Physiolog
 }
 
 bool insideEllipsoid(const phantom::Lesion& lesion, int t, const phantom::Pose& pose, const Vec3& p) {
+  return insideLesion(lesion, t, pose, p, false);
+}
+
+bool insideLesion(const phantom::Lesion& lesion, int t, const phantom::Pose& pose, const Vec3& p, bool lobes) {
   const auto& st = lesion.states.at(size_t(t));
   if (!st.present) return false;
   const Vec3 q = rotate({p[0] - pose.shift_mm[0], p[1] - pose.shift_mm[1], p[2] - pose.shift_mm[2]},
                         pose.rotation_deg, true);
   const Vec3 local = rotate({q[0] - lesion.centre_mm[0], q[1] - lesion.centre_mm[1], q[2] - lesion.centre_mm[2]},
                             {0, 0, lesion.rotation_deg}, true);
+  const Vec3 a{st.diameters_mm[0] / 2, st.diameters_mm[1] / 2, st.diameters_mm[2] / 2};
   double f = 0;
-  for (int i = 0; i < 3; ++i) f += std::pow(local[i] / (st.diameters_mm[i] / 2), 2);
-  return f <= 1;
+  for (int i = 0; i < 3; ++i) f += std::pow(local[i] / a[i], 2);
+  if (f <= 1) return true;
+  if (!lobes || lesion.shape != phantom::LesionShape::Lobulated) return false;
+  // The two lobes of a lobulated lesion, as anatomy.cpp places them in the main ellipsoid's frame.
+  struct Lobe {
+    Vec3 offset, semi;
+    double turn;
+  };
+  const Lobe lobe_list[] = {{{0.55, 0.40, 0.10}, {0.55, 0.55, 0.70}, 35}, {{-0.45, -0.45, -0.10}, {0.50, 0.50, 0.60}, -30}};
+  for (const Lobe& l : lobe_list) {
+    const Vec3 c{l.offset[0] * a[0], l.offset[1] * a[1], l.offset[2] * a[2]};
+    const Vec3 u = rotate({local[0] - c[0], local[1] - c[1], local[2] - c[2]}, {0, 0, l.turn}, true);
+    double g = 0;
+    for (int i = 0; i < 3; ++i) g += std::pow(u[i] / (l.semi[i] * a[i]), 2);
+    if (g <= 1) return true;
+  }
+  return false;
 }
 
 phantom::Lesion makeLesion(const std::string& id, phantom::LesionKind kind, const Vec3& centre, double rotation_deg,

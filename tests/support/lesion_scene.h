@@ -37,6 +37,10 @@ Scene renderScene(std::vector<phantom::Lesion> lesions, const phantom::Physiolog
 // (the lesion's analytic shape; lobes of lobulated lesions are not included).
 bool insideEllipsoid(const phantom::Lesion& lesion, int t, const phantom::Pose& pose, const phantom::Vec3& p);
 
+// Whether `p` lies inside the lesion, lobes included when `lobes` (docs/phantom.md gives their
+// placement).
+bool insideLesion(const phantom::Lesion& lesion, int t, const phantom::Pose& pose, const phantom::Vec3& p, bool lobes);
+
 // A lesion with one state per timepoint: {diameters, suv} or absent (suv < 0).
 phantom::Lesion makeLesion(const std::string& id, phantom::LesionKind kind, const phantom::Vec3& centre,
                            double rotation_deg, const std::vector<std::array<double, 4>>& states,

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
@@ -35,6 +36,13 @@ struct Case {
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
+// The noise seed of the rendered scenes: 7, or RECAP_TEST_SEED to check that the results do not
+// depend on one draw of the noise (docs/segmentation.md gives the figures over several seeds).
+uint64_t noiseSeed() {
+  const char* s = std::getenv("RECAP_TEST_SEED");
+  return s ? std::stoull(s) : 7;
+}
+
 phantom::Pose moved() {
   phantom::Pose p;
   p.shift_mm = {18, -25, 32};
@@ -60,7 +68,7 @@ std::vector<Case> cases() {
   // 90 degrees at this site (the lesion's tip pointing into the psoas, a kidney 8 mm beyond) is
   // not here: it measures LDi 26.1 mm for 28.0 (-1.9 mm, over the 1.4 mm target). Issue 4 stays
   // open until it passes; rotation 90 is tested beside the spleen and in the mediastinum below.
-  for (double rot : {0.0, 30.0, 45.0, 60.0})
+  for (double rot : {0.0, 30.0, 45.0, 60.0, 90.0})
     c.push_back({"aorta_rot" + std::to_string(int(rot)), kParaAortic, rot, {28, 20, 18}, 9});
   c.push_back({"liver_edge", {-125, 10, -60}, 110, {24, 18, 18}, 8, 35, LesionKind::Extranodal});
   c.push_back({"inside_liver", {-90, 10, -60}, 20, {22, 16, 16}, 7, 35, LesionKind::Extranodal});
@@ -87,7 +95,7 @@ TEST_P(Measure, MatchesTruth) {
   phantom::Lesion lesion = testing::makeLesion("L1", c.kind, c.centre, c.rotation_deg,
                                                {{c.diameters[0], c.diameters[1], c.diameters[2], c.suv}}, c.hu);
   lesion.shape = c.shape;
-  const testing::Scene s = testing::renderScene({lesion}, {}, 0, c.pose, c.centre, c.grids);
+  const testing::Scene s = testing::renderScene({lesion}, {}, 0, c.pose, c.centre, c.grids, noiseSeed());
   const phantom::LesionTruth& t = s.lesion("L1");
   ASSERT_TRUE(t.present);
   const segmentation::Point3 seed{t.centre_mm[0], t.centre_mm[1], t.centre_mm[2]};
@@ -98,7 +106,8 @@ TEST_P(Measure, MatchesTruth) {
   const double tol_l = std::max(1.0, 0.05 * t.ldi_mm), tol_s = std::max(1.0, 0.05 * t.sdi_mm);
   EXPECT_NEAR(m.ldi_mm, t.ldi_mm, tol_l) << seg.reason << "; truth slice " << t.slice_index << ", measured "
                                          << m.slice_index;
-  EXPECT_NEAR(m.sdi_mm, t.sdi_mm, tol_s) << seg.reason;
+  EXPECT_NEAR(m.sdi_mm, t.sdi_mm, tol_s) << seg.reason << "; truth slice " << t.slice_index << ", measured "
+                                         << m.slice_index << ", LDi " << m.ldi_mm << " for " << t.ldi_mm;
   EXPECT_NEAR(m.ppd_mm2, m.ldi_mm * m.sdi_mm, 1e-6);
   EXPECT_EQ(m.ppd_for_spd_mm2, m.ppd_mm2);
   // The calipers are as long as the diameters, perpendicular, and on the measured slice.
@@ -122,8 +131,9 @@ TEST_P(Measure, MatchesTruth) {
         const size_t v = (size_t(k) * size_t(f.size[1]) + size_t(j)) * size_t(f.size[0]) + size_t(i);
         dicom::Image::IndexType idx;
         for (int a = 0; a < 3; ++a) idx[a] = long(i * (a == 0) + j * (a == 1) + k * (a == 2)) + seg.box.offset[a];
-        float rec[4] = {s.ct->GetPixel(idx), seg.fraction[v], float(seg.mask[v]),
-                        float(testing::insideEllipsoid(s.lesions[0], 0, s.pose, {p[0], p[1], p[2]}))};
+        float rec[5] = {s.ct->GetPixel(idx), seg.fraction[v], float(seg.mask[v]),
+                        float(testing::insideLesion(s.lesions[0], 0, s.pose, {p[0], p[1], p[2]}, true)),
+                        segmentation::sampleAt(*s.pet_clean, p, -1)};
         out.write(reinterpret_cast<const char*>(rec), sizeof rec);
       }
   }
@@ -146,6 +156,8 @@ TEST_P(Measure, MatchesTruth) {
     EXPECT_NEAR(seg.volume_ml, t.volume_ml, 0.2 * t.volume_ml);
   }
 
+  std::printf("%-24s LDi %6.2f / %6.2f  SDi %6.2f / %6.2f  %s\n", c.name.c_str(), m.ldi_mm, t.ldi_mm, m.sdi_mm,
+              t.sdi_mm, seg.reason.c_str());
   // PET: SUVmax on the noise-free PET is the truth's (max over PET voxels inside the lesion);
   // SUVpeak is a mean, so never above SUVmax.
   const LesionMeasurement clean = measureLesion(seg, s.pet_clean.GetPointer());

@@ -196,26 +196,31 @@ std::vector<int> watershedByDynamics(const std::vector<float>& height, const Mas
     return x;
   };
   for (size_t v : order) {
+    // Merge the basins that meet here when the shallower is not deep enough to stand alone; the
+    // voxel itself follows the steepest ascent: it joins the basin of its highest neighbour.
     int best = -1;
+    float best_height = 0;
+    int met[6];
+    size_t n_met = 0;
     neighbours6(d, v, [&](size_t u) {
       if (!label[u]) return;
       const int ru = find(label[u] - 1);
-      if (best < 0) {
+      met[n_met++] = ru;
+      if (best < 0 || height[u] > best_height) {
         best = ru;
-        return;
-      }
-      if (ru == best) return;
-      const float level = height[v];
-      const float low_peak = std::min(peak[size_t(ru)], peak[size_t(best)]);
-      if (low_peak - level < h) {  // the lower basin is not deep enough to stand alone: merge
-        const int keep = peak[size_t(ru)] >= peak[size_t(best)] ? ru : best;
-        const int drop = keep == ru ? best : ru;
-        parent[size_t(drop)] = keep;
-        best = keep;
-      } else if (peak[size_t(ru)] > peak[size_t(best)]) {
-        best = ru;  // a watershed voxel: it goes to the deeper basin
+        best_height = height[u];
       }
     });
+    for (size_t a = 0; a < n_met; ++a)
+      for (size_t b = a + 1; b < n_met; ++b) {
+        const int ra = find(met[a]), rb = find(met[b]);
+        if (ra == rb) continue;
+        if (std::min(peak[size_t(ra)], peak[size_t(rb)]) - height[v] < h) {
+          const int keep = peak[size_t(ra)] >= peak[size_t(rb)] ? ra : rb;
+          parent[size_t(keep == ra ? rb : ra)] = keep;
+        }
+      }
+    if (best >= 0) best = find(best);
     if (best < 0) {
       best = int(parent.size());
       parent.push_back(best);

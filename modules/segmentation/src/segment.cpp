@@ -85,6 +85,13 @@ Mask openInPlane(const Mask& mask, const Dims& d, double radius_mm, size_t& seed
   return detail::componentOf(opened, d, seed);
 }
 
+// The PET edge level when the CT gives no edge to calibrate it on: 41 % of the way from background
+// to peak (the iso-contour level of the EANM guideline, Boellaard 2015).
+constexpr double kPetLevel = 0.41;
+// HU by which a lesion voxel may stray from the lesion's median on the smoothed CT (about twice the
+// noise left after smoothing a 12 HU noise with sigma 1 mm at 0.7-1 mm pixels).
+constexpr double kCtNoiseHu = 6;
+
 struct Attempt {
   LesionSegmentation result;
   bool touches_side = false;
@@ -143,6 +150,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   for (int b : basin) basins = std::max(basins, b);
   Mask lesion(d.count());
   for (size_t v = 0; v < lesion.size(); ++v) lesion[v] = basin[v] == seed_basin;
+  Mask blobs = lesion;  // the watershed blobs taken as lesion
 
   // PET: is the lesion avid, and which neighbouring blobs share its uptake?
   std::vector<float> suv, local_bg;  // local_bg: the PET background near each voxel
@@ -159,9 +167,14 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     double sum = 0;
     for (size_t t = 0; t < top && t < in_lesion.size(); ++t) sum += in_lesion[t];
     r.pet.peak = sum / double(top);
-    // Background: the soft tissue 8-20 mm around the seed's blob (beyond the PET blur), else everything there, leaving
-    // out what is as hot as the lesion (its own lobes beyond a neck, its spill-over).
-    const std::vector<float> away = detail::distanceOutside(lesion, d, false);
+    // Background: the soft tissue 8-20 mm (beyond the PET blur) around the seed's blob and the hot
+    // spot at half its uptake (the lesion may reach beyond the blob), else everything there, leaving
+    // out what is as hot as the lesion.
+    Mask hot_spot(d.count());
+    for (size_t v = 0; v < hot_spot.size(); ++v) hot_spot[v] = suv[v] >= 0.5 * r.pet.peak;
+    hot_spot = detail::componentOf(hot_spot, d, seed);
+    for (size_t v = 0; v < hot_spot.size(); ++v) hot_spot[v] = hot_spot[v] || lesion[v];
+    const std::vector<float> away = detail::distanceOutside(hot_spot, d, false);
     std::vector<float> soft, any;
     for (size_t v = 0; v < away.size(); ++v) {
       if (away[v] < 64.0f || away[v] > 400.0f || suv[v] < 0 || suv[v] >= 0.5 * r.pet.peak) continue;
@@ -173,12 +186,12 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     // from the same shell, spread in-plane, places the outline against each neighbour.
     std::vector<float> bsum(d.count(), 0.0f), weight(d.count(), 0.0f);
     for (size_t v = 0; v < away.size(); ++v)
-      if (away[v] >= 64.0f && away[v] <= 400.0f && suv[v] >= 0 && suv[v] < 0.5 * r.pet.peak) {
+      if (band[v] && away[v] >= 64.0f && away[v] <= 400.0f && suv[v] >= 0 && suv[v] < 0.5 * r.pet.peak) {
         bsum[v] = suv[v];
         weight[v] = 1;
       }
-    detail::smoothInPlane(bsum, d, 6.0);
-    detail::smoothInPlane(weight, d, 6.0);
+    detail::smoothInPlane(bsum, d, 4.0);
+    detail::smoothInPlane(weight, d, 4.0);
     local_bg.resize(d.count());
     for (size_t v = 0; v < local_bg.size(); ++v)
       local_bg[v] = weight[v] > 0.02f ? bsum[v] / weight[v] : float(r.pet.background);
@@ -200,9 +213,8 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     // below, half-way between lesion and background.
     // The watershed line between two touching blobs need not follow their contact exactly, so the
     // PET decides up to 3 mm beyond the hot blobs, within the tissue band.
-    Mask hot_blobs(d.count());
-    for (size_t v = 0; v < hot_blobs.size(); ++v) hot_blobs[v] = basin[v] && hot[size_t(basin[v])];
-    const std::vector<float> beyond = detail::distanceOutside(hot_blobs, d, true);
+    for (size_t v = 0; v < blobs.size(); ++v) blobs[v] = basin[v] && hot[size_t(basin[v])];
+    const std::vector<float> beyond = detail::distanceOutside(blobs, d, true);
     for (size_t v = 0; v < lesion.size(); ++v) {
       const double bg = std::min(double(local_bg[v]), r.pet.background + 0.5 * excess);
       lesion[v] = basin[v] && beyond[v] <= 9.0f && suv[v] >= bg + 0.2 * (r.pet.peak - bg);
@@ -265,32 +277,71 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     }
   detail::smoothInPlane(ring_sum, d, 2.0);
   detail::smoothInPlane(ring_w, d, 2.0);
-  std::vector<float> soft_mask(d.count());
-  for (size_t v = 0; v < soft_mask.size(); ++v) soft_mask[v] = lesion[v];
-  detail::smoothInPlane(soft_mask, d, 0.5 * px);
+  // Against tissue of the same density that the watershed split off (a vessel, a muscle), the
+  // outline is the split itself: the PET's half-way level is drawn inwards at a lesion's narrow
+  // tips by the PET blur. Elsewhere (a lesion within an organ) the PET places it.
+  std::vector<float> soft_blobs(d.count());
+  Mask split_off(d.count());
+  for (size_t v = 0; v < soft_blobs.size(); ++v) {
+    soft_blobs[v] = blobs[v];
+    split_off[v] = basin[v] && !blobs[v];
+  }
+  detail::smoothInPlane(soft_blobs, d, 0.5 * px);
+  const std::vector<float> to_split = detail::distanceOutside(split_off, d, true);
   const float band_out = float(std::pow(3 * px, 2)), band_in = float(std::pow(3 * px, 2));
-  r.fraction.assign(d.count(), 0.0f);
-  for (size_t v = 0; v < r.fraction.size(); ++v) {
+  // Per boundary voxel: the CT fraction and its weight (CT contrast against the local background),
+  // and the PET's position between local background and peak.
+  const size_t n = d.count();
+  std::vector<float> w_ct(n, 0.0f), f_ct(n, 0.0f), q_pet(n, -1.0f);
+  std::vector<uint8_t> near_edge(n, 0);
+  for (size_t v = 0; v < n; ++v) {
     if (!lesion[v] && outside[v] > band_out) continue;
-    if (lesion[v] && inside[v] > band_in) {
-      r.fraction[v] = 1;
-      continue;
-    }
-    double w = 0, f_ct = 0;
+    if (lesion[v] && inside[v] > band_in) continue;
+    near_edge[v] = 1;
     if (ring_w[v] > 0.05f) {
       const double b = ring_sum[v] / ring_w[v];
       const double contrast = std::abs(mu - b);
-      w = std::clamp((contrast - 10) / 20, 0.0, 1.0);
-      if (contrast > 1) f_ct = std::clamp((cts[v] - b) / (mu - b), 0.0, 1.0);
+      w_ct[v] = float(std::clamp((contrast - 10) / 20, 0.0, 1.0));
+      // Between the background and the lesion, the partial-volume fraction; beyond the lesion's
+      // HU on the other side (liver beside a lesion that borders fat), other tissue.
+      const bool beyond_lesion = mu > b ? cts[v] > mu : cts[v] < mu;
+      if (beyond_lesion)
+        f_ct[v] = float(std::clamp(1 - (std::abs(cts[v] - mu) - kCtNoiseHu) / o.band_above_hu, 0.0, 1.0));
+      else if (contrast > 1)
+        f_ct[v] = float(std::clamp((cts[v] - b) / (mu - b), 0.0, 1.0));
     }
-    double f_alt = soft_mask[v];
     if (r.pet.avid && suv[v] >= 0) {
       const double bg = std::min(double(local_bg[v]), r.pet.background + 0.5 * excess);
-      f_alt = std::clamp((suv[v] - bg) / (r.pet.peak - bg), 0.0, 1.0);
+      q_pet[v] = float(std::clamp((suv[v] - bg) / (r.pet.peak - bg), 0.0, 1.0));
     }
-    r.fraction[v] = float(w * f_ct + (1 - w) * f_alt);
   }
-  // The final mask: the outline's inside, within two voxels of the delineated region (the outline
+  // The PET level that marks this lesion's edge: where the CT draws the edge (against fat, lung,
+  // liver), the PET stands at a fraction of the way from background to peak that depends on the
+  // lesion's size and shape and on the scanner's blur; the same fraction then places the edge
+  // where only the PET can (a vessel, muscle or organ of the lesion's density).
+  double pet_level = kPetLevel;
+  if (r.pet.avid) {
+    std::vector<float> at_ct_edge;
+    for (size_t v = 0; v < n; ++v)
+      if (near_edge[v] && w_ct[v] >= 0.9f && q_pet[v] >= 0 && std::abs(f_ct[v] - 0.5f) < 0.2f)
+        at_ct_edge.push_back(q_pet[v]);
+    if (at_ct_edge.size() >= 10) pet_level = std::clamp(median(at_ct_edge), 0.2, 0.6);
+    r.pet.edge_level = pet_level;
+  }
+  r.fraction.assign(n, 0.0f);
+  for (size_t v = 0; v < n; ++v) {
+    if (!near_edge[v]) {
+      if (lesion[v]) r.fraction[v] = 1;
+      continue;
+    }
+    double f_alt = soft_blobs[v];
+    if (q_pet[v] >= 0 && to_split[v] > float(4 * px * px)) {
+      const double q = q_pet[v];
+      f_alt = q <= pet_level ? 0.5 * q / pet_level : 0.5 + 0.5 * (q - pet_level) / (1 - pet_level);
+    }
+    r.fraction[v] = float(w_ct[v] * f_ct[v] + (1 - w_ct[v]) * f_alt);
+  }
+  // The final mask: the outline's inside, within three voxels of the delineated region (the outline
   // moves the boundary by a fraction of a voxel, it does not annex neighbours), opened again.
   r.mask.assign(d.count(), 0);
   const float reach = float(std::pow(2 * px, 2) + 1e-3);
@@ -299,14 +350,17 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     const size_t s2 = nearestInSlice(r.mask, d, si, sj, sk, 3.0);
     if (s2 != std::string::npos) seed = s2;
   }
-  r.mask = openInPlane(detail::componentOf(r.mask, d, seed), d, r_open, seed, si, sj, sk);
+  // The final opening is wider: where an organ's surface meets the lesion (liver, fat and lesion
+  // at one corner), partial-volume voxels of the lesion's HU form beaks two or three voxels wide.
+  r.mask = openInPlane(detail::componentOf(r.mask, d, seed), d, 2.5 * std::max(d.mm[0], d.mm[1]), seed, si, sj, sk);
   detail::fillHolesInPlane(r.mask, d);
   count = 0;
   for (uint8_t m : r.mask) count += m;
   r.volume_ml = double(count) * d.mm[0] * d.mm[1] * d.mm[2] / 1000.0;
   r.found = count > 0;
   std::string how = r.pet.avid ? "CT soft tissue split at necks, kept where PET uptake " + fmt(r.pet.peak, 2) +
-                                     " SUV stands above background " + fmt(r.pet.background, 2)
+                                     " SUV stands above background " + fmt(r.pet.background, 2) +
+                                     " (PET edge at " + fmt(100 * r.pet.edge_level, 0) + " %)"
                                : std::string("CT soft tissue split at necks") +
                                      (r.pet.available ? " (not FDG-avid: PET " + fmt(r.pet.peak, 2) + " vs " +
                                                             fmt(r.pet.background, 2) + " SUV)"

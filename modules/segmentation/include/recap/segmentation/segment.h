@@ -28,6 +28,7 @@ struct PetEvidence {
   bool avid = false;       // the lesion stands out from its surroundings on PET
   double peak = 0;         // lesion uptake (mean of its hottest 10 % of CT voxels, PET resampled)
   double background = 0;   // median uptake of the soft tissue around it
+  double edge_level = 0;   // fraction from background to peak that marks the edge (calibrated on CT)
 };
 
 struct LesionSegmentation {
