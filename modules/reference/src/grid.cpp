@@ -398,6 +398,22 @@ Components connectedComponents(const std::vector<uint8_t>& mask, int nx, int ny,
   return c;
 }
 
+void fillSmallHoles(std::vector<uint8_t>& mask, int nx, int ny, int nz, size_t max_voxels) {
+  std::vector<uint8_t> gaps(mask.size());
+  for (size_t i = 0; i < mask.size(); ++i) gaps[i] = !mask[i];
+  const Components g = connectedComponents(gaps, nx, ny, nz);
+  std::vector<uint8_t> fill(g.sizes.size(), 0);
+  for (int l = 1; l <= g.count(); ++l) fill[l] = g.sizes[l] <= max_voxels;
+  auto edge = [&](size_t id) { fill[g.labels[id]] = 0; };
+  for (int k = 0; k < nz; ++k)
+    for (int j = 0; j < ny; ++j)
+      for (int i = 0; i < nx; ++i)
+        if (i == 0 || j == 0 || i == nx - 1 || j == ny - 1 || (nz > 1 && (k == 0 || k == nz - 1)))
+          edge((size_t(k) * ny + j) * nx + i);
+  for (size_t i = 0; i < mask.size(); ++i)
+    if (g.labels[i] && fill[g.labels[i]]) mask[i] = 1;
+}
+
 Stats sphereStats(const ImageView& image, const Vec3& centre, double radius) {
   const Vec3 lo{centre[0] - radius, centre[1] - radius, centre[2] - radius};
   const Vec3 hi{centre[0] + radius, centre[1] + radius, centre[2] + radius};

@@ -97,6 +97,10 @@ struct Components {
 };
 Components connectedComponents(const std::vector<uint8_t>& mask, int nx, int ny, int nz);
 
+// Sets the enclosed gaps of `mask` (components of its complement that do not touch the grid's edge)
+// of at most `max_voxels` voxels: noise holes, not vessels or lesions.
+void fillSmallHoles(std::vector<uint8_t>& mask, int nx, int ny, int nz, size_t max_voxels);
+
 // A sub-box [i0, i1) x [j0, j1) x [k0, k1) of a grid, and copying it out.
 struct Box {
   int i0 = 0, i1 = 0, j0 = 0, j1 = 0, k0 = 0, k1 = 0;

@@ -21,7 +21,8 @@ constexpr double kBandAboveHu = 25;
 constexpr double kOpeningMm = 5;          // opening radius cutting bridges to muscle, kidney, vessels
 constexpr double kMinLiverMl = 150;       // smallest plausible liver component (after opening)
 constexpr double kMaxHoleMl = 0.5;        // enclosed gaps smaller than this are noise, not vessels
-constexpr double kHotFactor = 1.5;        // PET above this times the liver median: lesion
+constexpr double kHotFactor = 1.5;        // PET above this times the liver median: lesion ...
+constexpr double kHotSigmas = 6;          // ... and above the median by this many robust SDs
 constexpr double kMinSoftTissueMl = 100;
 constexpr double kCloseMm = 5;            // warn when the sphere's edge comes closer than this
 
@@ -38,7 +39,8 @@ LiverRegion findLiver(const Scan& scan, double radius) {
   LiverRegion out;
   out.source = kSourceAuto;
   out.radius_mm = radius;
-  const FloatGrid& s = scan.hu3d;
+  const FloatGrid& s = scan.organs();
+  const FloatGrid& fine = scan.hu3d;  // for the attenuation mode: less mixing at organ edges
   // Slices to search.
   int k0 = 0, k1 = s.nz;
   if (scan.lung_base_k >= 0) {
@@ -74,7 +76,7 @@ LiverRegion findLiver(const Scan& scan, double radius) {
     for (int j = box.j0; j < box.j1; ++j)
       for (int i = box.i0; i < box.i1; ++i) {
         if (s.x(i) > info.cx - 10 || !scan.body(i, j, k)) continue;
-        const float v = s(i, j, k);
+        const float v = fine(i, j, k);
         if (v >= 0 && v < 200) {
           hist[static_cast<int>(v)] += 1;
           soft += 1;
@@ -138,19 +140,7 @@ LiverRegion findLiver(const Scan& scan, double radius) {
   for (size_t i = 0; i < total; ++i) liver[i] = cand[i] && d2[i] <= grow * grow;
   comps = Components{};
   // Fill small enclosed gaps (noise); larger ones are vessels or lesions and stay out.
-  {
-    std::vector<uint8_t> gaps(total);
-    for (size_t i = 0; i < total; ++i) gaps[i] = !liver[i];
-    const Components g = connectedComponents(gaps, nx, ny, nz);
-    std::vector<uint8_t> fill(g.sizes.size(), 0);
-    for (int l = 1; l <= g.count(); ++l) fill[l] = g.sizes[l] * voxel_ml < kMaxHoleMl;
-    for (int k = 0; k < nz; ++k)  // gaps touching the box's edge are not enclosed
-      for (int j = 0; j < ny; ++j)
-        for (int i = 0; i < nx; ++i)
-          if (i == 0 || j == 0 || k == 0 || i == nx - 1 || j == ny - 1 || k == nz - 1) fill[g.labels[at(i, j, k)]] = 0;
-    for (size_t i = 0; i < total; ++i)
-      if (g.labels[i] && fill[g.labels[i]]) liver[i] = 1;
-  }
+  fillSmallHoles(liver, nx, ny, nz, static_cast<size_t>(kMaxHoleMl / voxel_ml));
 
   // PET hot spots (lesions) and voxels outside the PET field of view are no place for the sphere.
   FloatGrid pet;
@@ -178,7 +168,18 @@ LiverRegion findLiver(const Scan& scan, double radius) {
   for (size_t i = 0; i < total; ++i)
     if (!in_pet[i]) pet.v[i] = static_cast<float>(median);
   pet = boxMean(pet, 1, 1, 1);
-  for (size_t i = 0; i < total; ++i) feature[i] = !liver[i] || !in_pet[i] || pet.v[i] > kHotFactor * median;
+  // Hot: above kHotFactor times the median, and above the noise (median + kHotSigmas robust SDs of the
+  // smoothed uptake) so that noise spikes do not count as lesions.
+  values.clear();
+  for (size_t i = 0; i < total; ++i)
+    if (in_pet[i]) values.push_back(pet.v[i]);
+  std::nth_element(values.begin(), values.begin() + half, values.end());
+  const double smooth_median = values[half];
+  for (double& v : values) v = std::abs(v - smooth_median);
+  std::nth_element(values.begin(), values.begin() + half, values.end());
+  const double sigma = 1.4826 * values[half];
+  const double hot = std::max(kHotFactor * smooth_median, smooth_median + kHotSigmas * sigma);
+  for (size_t i = 0; i < total; ++i) feature[i] = !liver[i] || !in_pet[i] || pet.v[i] > hot;
   d2 = distanceSquared(feature, nx, ny, nz, s.spacing, true);
   size_t best_id = 0;
   float best_d2 = -1;

@@ -15,6 +15,25 @@ constexpr double kLungSideMm2 = 800;    // air area each side of the midline for
 constexpr double kSpineHalfWidth = 60;  // search for the vertebral body within this of the midline (mm)
 constexpr double kMinSpineRadius = 8;
 
+constexpr double kSmoothedNoiseHu = 2;   // target noise SD of the smoothed CT
+constexpr int kMaxSmoothingRadius = 3;
+
+// Noise SD of a CT from the differences of horizontal neighbours that are both soft tissue
+// (0-100 HU): 1.4826 x their median absolute value / sqrt(2), robust to the edges between tissues.
+double noiseSd(const FloatGrid& g) {
+  std::vector<double> d;
+  for (int k = 0; k < g.nz; k += std::max(1, g.nz / 40))
+    for (int j = 0; j < g.ny; j += 2)
+      for (int i = 0; i + 1 < g.nx; i += 2) {
+        const float a = g(i, j, k), b = g(i + 1, j, k);
+        if (a >= 0 && a <= 100 && b >= 0 && b <= 100) d.push_back(std::abs(a - b));
+      }
+  if (d.size() < 100) return 0;
+  const size_t h = d.size() / 2;
+  std::nth_element(d.begin(), d.begin() + h, d.end());
+  return 1.4826 * d[h] / std::sqrt(2.0);
+}
+
 double median(std::vector<double> v) {
   if (v.empty()) return 0;
   const size_t h = v.size() / 2;
@@ -71,7 +90,16 @@ Scan prepareScan(const ImageView& ct, const ImageView& pet) {
   scan.pet = pet;
   scan.hu = binToLps(ct, 2.0, 2.5, -1000.0f);
   scan.hu2d = boxMean(scan.hu, 1, 1, 0);
+  // The organ finders need the noise well below the ~10 HU between liver, spleen and muscle: the
+  // in-plane radius of the 3-D box mean grows with the noise of the binned CT.
+  scan.noise_hu = noiseSd(scan.hu);
+  scan.smoothing_radius = 1;
+  while (scan.smoothing_radius < kMaxSmoothingRadius &&
+         scan.noise_hu / std::sqrt(3.0 * (2 * scan.smoothing_radius + 1) * (2 * scan.smoothing_radius + 1)) >
+             kSmoothedNoiseHu)
+    ++scan.smoothing_radius;
   scan.hu3d = boxMean(scan.hu2d, 0, 0, 1);
+  if (scan.smoothing_radius > 1) scan.hu_organs = boxMean(scan.hu, scan.smoothing_radius, scan.smoothing_radius, 1);
   const FloatGrid& g = scan.hu2d;
   scan.body.like(g, 0);
   scan.slices.assign(g.nz, SliceInfo{});

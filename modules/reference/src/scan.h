@@ -27,7 +27,12 @@ struct Scan {
   ImageView ct, pet;
   FloatGrid hu;        // CT binned to ~2 mm in-plane (slices kept when ~2.5 mm or thicker), HU
   FloatGrid hu2d;      // 3 x 3 in-plane box mean of hu
-  FloatGrid hu3d;      // 3 x 3 x 3 box mean of hu
+  FloatGrid hu3d;      // 3 x 3 x 3 box mean of hu: organ attenuations (histogram modes) are read here
+  FloatGrid hu_organs; // (2r+1) x (2r+1) x 3 box mean of hu when r > 1 (noisy CT), else empty
+  double noise_hu = 0;        // noise SD of hu (soft tissue)
+  int smoothing_radius = 1;   // r: 1-3, so that organs()'s noise is ~2 HU or less
+  // The CT the organ bands are applied to: smoothed enough to tell liver, spleen and muscle apart.
+  const FloatGrid& organs() const { return smoothing_radius > 1 ? hu_organs : hu3d; }
   Mask body;           // inside the body outline (lungs and bowel gas included)
   std::vector<SliceInfo> slices;  // one per slice of hu (k: inferior to superior)
   int lung_base_k = -1;           // lowest slice of the lungs; -1 when no lungs are in the CT

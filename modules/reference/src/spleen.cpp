@@ -23,20 +23,19 @@ constexpr double kUptakeFraction = 0.6;   // of the 90th percentile of the band'
 constexpr double kMinLateralMm = 40;      // centroid at least this far left of the midline
 constexpr double kMaxExtentMm = 260;      // longer components are muscles running along the trunk
 constexpr double kMinMl = 20;             // after opening
+constexpr double kMaxHoleMl = 0.5;        // enclosed gaps smaller than this are noise
 constexpr double kTopBelowLungBaseMm = 120;  // the spleen's top is at most this far below the lung base
 constexpr double kFootprintMm = 8;        // in-plane growth of the organ's footprint for the areas
 constexpr double kHalfWayToFatHu = 70;    // area threshold: half way from the organ to fat (-90 HU)
 constexpr double kPoleFitMm = 12;         // slices used for each pole's extrapolation
 
-// Pole extrapolated from the outermost slices: least-squares line A(z) through (z, area) of up to the
-// slices within kPoleFitMm of the outermost one, crossing zero at the pole; kept between the outermost
-// slice showing the organ and the next slice, which does not.
-double pole(const std::vector<std::pair<double, double>>& outer, double step) {
-  const double z_out = outer.front().first;
-  const double fallback = z_out + step / 2;
-  if (outer.size() < 2) return fallback;
+using Profile = std::vector<std::pair<double, double>>;  // (z, area), outermost slice first
+
+// Least-squares line area = slope * z + icpt.
+bool lineFit(const Profile& points, double& slope, double& icpt) {
+  if (points.size() < 2) return false;
   double sw = 0, sz = 0, sa = 0, szz = 0, sza = 0;
-  for (const auto& [z, a] : outer) {
+  for (const auto& [z, a] : points) {
     sw += 1;
     sz += z;
     sa += a;
@@ -44,13 +43,22 @@ double pole(const std::vector<std::pair<double, double>>& outer, double step) {
     sza += z * a;
   }
   const double det = sw * szz - sz * sz;
-  if (!(std::abs(det) > 1e-12)) return fallback;
-  const double slope = (sw * sza - sz * sa) / det, icpt = (sa - slope * sz) / sw;
-  // The area must shrink towards the pole (step > 0: pole above).
-  if (!(slope * step < 0)) return fallback;
+  if (!(std::abs(det) > 1e-12)) return false;
+  slope = (sw * sza - sz * sa) / det;
+  icpt = (sa - slope * sz) / sw;
+  return true;
+}
+
+// Pole extrapolated from the outermost slices (`step` > 0: the pole is above them): where the
+// least-squares line through their areas crosses zero, kept between the outermost slice showing the
+// organ and `limit` slices beyond it. Fallback: half a slice beyond the outermost slice.
+double pole(const Profile& outer, double step, int limit) {
+  const double z_out = outer.front().first;
+  const double fallback = z_out + step / 2;
+  double slope = 0, icpt = 0;
+  if (!lineFit(outer, slope, icpt) || !(slope * step < 0)) return fallback;  // must shrink towards the pole
   const double z0 = -icpt / slope;
-  const double lo = std::min(z_out, z_out + step), hi = std::max(z_out, z_out + step);
-  return std::clamp(z0, lo, hi);
+  return std::clamp(z0, std::min(z_out, z_out + limit * step), std::max(z_out, z_out + limit * step));
 }
 
 }  // namespace
@@ -58,7 +66,8 @@ double pole(const std::vector<std::pair<double, double>>& outer, double step) {
 SpleenRegion findSpleen(const Scan& scan) {
   SpleenRegion out;
   out.source = kSourceAuto;
-  const FloatGrid& s = scan.hu3d;
+  const FloatGrid& s = scan.organs();
+  const FloatGrid& fine = scan.hu3d;  // for the attenuation mode: less mixing at organ edges
   int k0 = 0, k1 = s.nz;
   const bool lungs = scan.lung_base_k >= 0;
   if (lungs) {
@@ -97,7 +106,7 @@ SpleenRegion findSpleen(const Scan& scan) {
     for (int j = box.j0; j < box.j1; ++j)
       for (int i = box.i0; i < box.i1; ++i) {
         if (s.x(i) < info.cx + 20 || !scan.body(i, j, k)) continue;
-        const float v = s(i, j, k);
+        const float v = fine(i, j, k);
         if (v >= 0 && v < 200) {
           hist[static_cast<int>(v)] += 1;
           soft += 1;
@@ -133,17 +142,22 @@ SpleenRegion findSpleen(const Scan& scan) {
   }
   // Muscle has the spleen's attenuation but a third of its uptake: keep the voxels whose PET is above
   // kUptakeFraction of the high end (90th percentile) of the band's uptake in this region.
-  std::vector<float> uptake(total, 0.0f);
-  std::vector<double> values;
+  // The PET is sampled over the whole box and smoothed 3 x 3 x 3 (noise), -1 outside its field of view.
+  FloatGrid uptake;
+  uptake.reset(nx, ny, nz, s.point(box.i0, box.j0, box.k0), s.spacing, 0.0f);
+  std::vector<uint8_t> in_pet(total, 0);
   for (int k = 0; k < nz; ++k)
     for (int j = 0; j < ny; ++j)
       for (int i = 0; i < nx; ++i) {
         const size_t id = at(i, j, k);
-        if (!cand[id]) continue;
-        const double v = scan.pet.sample(s.point(box.i0 + i, box.j0 + j, box.k0 + k), -1.0);
-        uptake[id] = static_cast<float>(v);
-        if (v >= 0) values.push_back(v);
+        const double v = scan.pet.sample(uptake.point(i, j, k), -1.0);
+        in_pet[id] = v >= 0;
+        uptake.v[id] = static_cast<float>(std::max(v, 0.0));
       }
+  uptake = boxMean(uptake, 1, 1, 1);
+  std::vector<double> values;
+  for (size_t i = 0; i < total; ++i)
+    if (cand[i] && in_pet[i]) values.push_back(uptake.v[i]);
   if (values.empty()) {
     out.reason = "the left upper abdomen is outside the PET field of view";
     return out;
@@ -151,7 +165,10 @@ SpleenRegion findSpleen(const Scan& scan) {
   const size_t p90 = values.size() * 9 / 10;
   std::nth_element(values.begin(), values.begin() + p90, values.end());
   const double min_uptake = kUptakeFraction * values[p90];
-  for (size_t i = 0; i < total; ++i) feature[i] = !(cand[i] && uptake[i] >= min_uptake);
+  std::vector<uint8_t> kept(total);
+  for (size_t i = 0; i < total; ++i) kept[i] = cand[i] && in_pet[i] && uptake.v[i] >= min_uptake;
+  fillSmallHoles(kept, nx, ny, nz, static_cast<size_t>(kMaxHoleMl / voxel_ml));
+  for (size_t i = 0; i < total; ++i) feature[i] = !kept[i];
   std::vector<float> d2 = distanceSquared(feature, nx, ny, nz, s.spacing, true);
   std::vector<uint8_t> eroded(total);
   for (size_t i = 0; i < total; ++i) eroded[i] = d2[i] > kOpeningMm * kOpeningMm;
@@ -202,11 +219,13 @@ SpleenRegion findSpleen(const Scan& scan) {
   }
 
   // Cross-section areas: pixels of the unsmoothed binned CT above half way to fat, within the organ's
-  // footprint grown by kFootprintMm; one slice beyond each end uses the footprint of the end slice.
+  // footprint grown by kFootprintMm (slices beyond the ends use the footprint of the end slice).
   const FloatGrid& raw = scan.hu;
   const double threshold = mode - kHalfWayToFatHu;
   const double pixel_mm2 = s.spacing[0] * s.spacing[1];
+  const double step = s.spacing[2];
   std::vector<double> area(nz, 0.0);
+  std::vector<double> sum_x(nz, 0.0), sum_y(nz, 0.0), count(nz, 0.0);
   std::vector<uint8_t> slice_feature(size_t(nx) * ny);
   int first = -1, last = -1;
   for (int k = 0; k < nz; ++k)
@@ -220,51 +239,68 @@ SpleenRegion findSpleen(const Scan& scan) {
     out.reason = "the spleen candidate vanished when grown back";
     return out;
   }
-  double cx = 0, cy = 0, cz = 0, cw = 0;
-  for (int k = std::max(0, first - 1); k <= std::min(nz - 1, last + 1); ++k) {
+  const int beyond = 2;  // slices measured beyond each end
+  for (int k = std::max(0, first - beyond); k <= std::min(nz - 1, last + beyond); ++k) {
     const int fk = std::clamp(k, first, last);  // footprint slice
     for (size_t p = 0; p < size_t(nx) * ny; ++p) slice_feature[p] = organ[size_t(fk) * nx * ny + p];
     const std::vector<float> fd2 = distanceSquared(slice_feature, nx, ny, 1, s.spacing, false);
+    auto above = [&](int i, int j) {
+      return i >= 0 && j >= 0 && i < nx && j < ny && fd2[size_t(j) * nx + i] <= kFootprintMm * kFootprintMm &&
+             raw(box.i0 + i, box.j0 + j, box.k0 + k) >= threshold && !other[at(i, j, k)] &&
+             scan.body(box.i0 + i, box.j0 + j, box.k0 + k);
+    };
     for (int j = 0; j < ny; ++j)
       for (int i = 0; i < nx; ++i) {
-        const size_t p = size_t(j) * nx + i;
-        if (fd2[p] > kFootprintMm * kFootprintMm) continue;
-        const float v = raw(box.i0 + i, box.j0 + j, box.k0 + k);
-        if (v < threshold || other[at(i, j, k)] || !scan.body(box.i0 + i, box.j0 + j, box.k0 + k)) continue;
+        // A pixel above the threshold counts with at least one 4-neighbour above it: single pixels
+        // are noise.
+        if (!above(i, j) || !(above(i - 1, j) || above(i + 1, j) || above(i, j - 1) || above(i, j + 1))) continue;
         area[k] += pixel_mm2;
-        cx += s.x(box.i0 + i);
-        cy += s.y(box.j0 + j);
-        cz += s.z(box.k0 + k);
-        cw += 1;
+        sum_x[k] += s.x(box.i0 + i);
+        sum_y[k] += s.y(box.j0 + j);
+        count[k] += 1;
       }
   }
-  // A slice beyond an end counts only when its area is smaller than the end slice's (the organ
-  // tapering off); otherwise it is a neighbour below or above.
-  if (first > 0 && area[first - 1] >= area[first]) area[first - 1] = 0;
-  if (last + 1 < nz && area[last + 1] >= area[last]) area[last + 1] = 0;
+  // The first slice beyond an end counts when its area is smaller than the end slice's (the organ
+  // tapering off, thinner than the band shows); otherwise it is a neighbour below or above.
   int k_lo = first, k_hi = last;
-  if (first > 0 && area[first - 1] > 0) k_lo = first - 1;
-  if (last + 1 < nz && area[last + 1] > 0) k_hi = last + 1;
+  if (first > 0 && area[first - 1] > 0 && area[first - 1] < area[first]) k_lo = first - 1;
+  if (last + 1 < nz && area[last + 1] > 0 && area[last + 1] < area[last]) k_hi = last + 1;
+  // A pole lies before the first slice beyond it that shows nothing (or the second, when the first
+  // slice after the counted ones still shows something: a neighbour, or more of the tip).
+  auto limit = [&](int end, int dir) {
+    const int next = end + dir;
+    const bool empty = next < 0 || next >= nz || area[next] <= 0;
+    return empty ? 1 : 2;
+  };
+  const int top_limit = limit(k_hi, +1), bottom_limit = limit(k_lo, -1);
+  for (int k = 0; k < nz; ++k)
+    if (k < k_lo || k > k_hi) area[k] = 0;
   if (k_lo == 0 || k_hi == nz - 1) {
     const bool fov = (k_lo == 0 && box.k0 == 0) || (k_hi == nz - 1 && box.k1 == s.nz);
     out.reason = fov ? "the spleen reaches the edge of the CT field of view: its length cannot be measured"
                      : "the spleen candidate reaches the end of the searched range below the lungs";
     return out;
   }
-  const double step = s.spacing[2];
   const int fit_slices = std::max(2, static_cast<int>(std::floor(kPoleFitMm / step)) + 1);
-  std::vector<std::pair<double, double>> top, bottom;
+  Profile top, bottom;
   for (int k = k_hi; k >= k_lo && static_cast<int>(top.size()) < fit_slices; --k)
     if (area[k] > 0) top.emplace_back(s.z(box.k0 + k), area[k]);
   for (int k = k_lo; k <= k_hi && static_cast<int>(bottom.size()) < fit_slices; ++k)
     if (area[k] > 0) bottom.emplace_back(s.z(box.k0 + k), area[k]);
-  out.top_z_mm = pole(top, step);
-  out.bottom_z_mm = pole(bottom, -step);
+  out.top_z_mm = pole(top, step, top_limit);
+  out.bottom_z_mm = pole(bottom, -step, bottom_limit);
   out.length_mm = out.top_z_mm - out.bottom_z_mm;
   out.slices = k_hi - k_lo + 1;
   double volume = 0;
   for (double a : area) volume += a * step;
   out.volume_ml = volume / 1000;
+  double cx = 0, cy = 0, cz = 0, cw = 0;
+  for (int k = k_lo; k <= k_hi; ++k) {
+    cx += sum_x[k];
+    cy += sum_y[k];
+    cz += count[k] * s.z(box.k0 + k);
+    cw += count[k];
+  }
   if (cw > 0) out.centroid_mm = {cx / cw, cy / cw, cz / cw};
   out.found = true;
   return out;

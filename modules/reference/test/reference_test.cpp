@@ -180,6 +180,32 @@ Case caseI() {
   return c;
 }
 
+// J: low-dose noise (CT 25 HU at 1.6 mm, PET noise twice the default), head first, whole trunk.
+Case caseJ() {
+  Case c;
+  c.name = "J noisy: CT 25 HU, PET CV 0.2";
+  c.ct = ctGrid(256, 1.6, 3.0, -330, 210, false);
+  c.ct.noise_hu = 25;
+  c.pet = petGrid(110, 4.0, 3.0, -330, 210, false);
+  c.pet.noise_cv = 0.2;
+  c.pose = pose({-25, 20, 15}, {-2, 4, 3});
+  c.physiology.liver_suv = 2.5;
+  c.seed = 20;
+  return c;
+}
+
+// K: 5 mm slices, spleen 130 mm, feet first.
+Case caseK() {
+  Case c;
+  c.name = "K feet-first 5 mm slices, spleen 130 mm";
+  c.ct = ctGrid(256, 1.6, 5.0, -170, 60, true);
+  c.pet = petGrid(110, 4.0, 5.0, -170, 60, true);
+  c.pose = pose({5, -5, -10}, {2, 2, -2});
+  c.physiology.spleen_length_mm = 130;
+  c.seed = 21;
+  return c;
+}
+
 struct Loaded {
   Rendered rendered;
   std::unique_ptr<Timepoint> timepoint;
@@ -362,23 +388,28 @@ TEST(Liver, FeetFirstFineCt) { checkLiver(caseB()); }
 TEST(Liver, ShiftedFiftyMillimetres) { checkLiver(caseC()); }
 TEST(Liver, FeetFirstSplenomegaly) { checkLiver(caseD()); }
 TEST(Liver, AbdomenOnlyCt) { checkLiver(caseF()); }
+TEST(Liver, LowDoseNoise) { checkLiver(caseJ()); }
+TEST(Liver, ThickSlices) { checkLiver(caseK()); }
 
 TEST(BloodPool, DescendingThoracicAortaHeadFirst) { checkBloodPool(caseA(), "descending thoracic aorta"); }
 TEST(BloodPool, DescendingThoracicAortaFeetFirst) { checkBloodPool(caseE(), "descending thoracic aorta"); }
 TEST(BloodPool, AbdominalAortaWhenTheChestIsNotInTheCt) { checkBloodPool(caseF(), "abdominal aorta"); }
+TEST(BloodPool, LowDoseNoise) { checkBloodPool(caseJ(), "descending thoracic aorta"); }
 
 TEST(Spleen, HeadFirstTrunk) { checkSpleen(caseA()); }
 TEST(Spleen, FeetFirstFineCt) { checkSpleen(caseB()); }
 TEST(Spleen, Splenomegaly170) { checkSpleen(caseC()); }
 TEST(Spleen, Splenomegaly160FeetFirst) { checkSpleen(caseD()); }
 TEST(Spleen, Splenomegaly180FeetFirst) { checkSpleen(caseE()); }
+TEST(Spleen, LowDoseNoise) { checkSpleen(caseJ()); }
+TEST(Spleen, ThickSlices) { checkSpleen(caseK()); }
 
 TEST(Spleen, PolesAreFoundBetweenSlices) {
   // Counting slices (slice count x spacing) passes each case's tolerance of one slice but errs by ~2 mm
-  // on average here; extrapolating each pole from the slice areas does better.
+  // on average; extrapolating each pole from the slice areas does better.
   double sum = 0;
   int n = 0;
-  for (const Case& c : {caseA(), caseB(), caseC(), caseD(), caseE()}) {
+  for (const Case& c : {caseA(), caseB(), caseC(), caseD(), caseE(), caseJ(), caseK()}) {
     sum += std::abs(checkSpleen(c));
     ++n;
   }
