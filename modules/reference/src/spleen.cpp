@@ -142,19 +142,27 @@ SpleenRegion findSpleen(const Scan& scan) {
   }
   // Muscle has the spleen's attenuation but a third of its uptake: keep the voxels whose PET is above
   // kUptakeFraction of the high end (90th percentile) of the band's uptake in this region.
-  // The PET is sampled over the whole box and smoothed 3 x 3 x 3 (noise), -1 outside its field of view.
-  FloatGrid uptake;
+  // The PET is sampled at the candidates (-1 outside its field of view) and smoothed 3 x 3 x 3 among
+  // them (the mean over the candidates in the box, so that fat around the organ does not dilute it).
+  FloatGrid uptake, weight;
   uptake.reset(nx, ny, nz, s.point(box.i0, box.j0, box.k0), s.spacing, 0.0f);
+  weight.like(uptake, 0.0f);
   std::vector<uint8_t> in_pet(total, 0);
   for (int k = 0; k < nz; ++k)
     for (int j = 0; j < ny; ++j)
       for (int i = 0; i < nx; ++i) {
         const size_t id = at(i, j, k);
+        if (!cand[id]) continue;
         const double v = scan.pet.sample(uptake.point(i, j, k), -1.0);
-        in_pet[id] = v >= 0;
-        uptake.v[id] = static_cast<float>(std::max(v, 0.0));
+        if (v < 0) continue;
+        in_pet[id] = 1;
+        uptake.v[id] = static_cast<float>(v);
+        weight.v[id] = 1.0f;
       }
   uptake = boxMean(uptake, 1, 1, 1);
+  weight = boxMean(weight, 1, 1, 1);
+  for (size_t i = 0; i < total; ++i)
+    if (in_pet[i]) uptake.v[i] /= weight.v[i];
   std::vector<double> values;
   for (size_t i = 0; i < total; ++i)
     if (cand[i] && in_pet[i]) values.push_back(uptake.v[i]);
