@@ -15,4 +15,8 @@ struct RunResult {
 // Runs RECAP_EXE with `args` (no shell), stdin from /dev/null.
 RunResult runRecap(const std::vector<std::string>& args);
 
+// Runs another program (argv[0] looked up in PATH, no shell), stdin from /dev/null; e.g. DCMTK's
+// command-line tools to make test input. exit_code is 127 if it cannot be started.
+RunResult runTool(const std::vector<std::string>& argv);
+
 }  // namespace recap::e2e
