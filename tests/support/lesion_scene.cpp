@@ -72,6 +72,11 @@ Scene renderScene(std::vector<phantom::Lesion> lesions, const phantom::Physiolog
   return s;
 }
 
+Vec3 toScanner(const phantom::Pose& pose, const Vec3& q) {
+  const Vec3 r = rotate(q, pose.rotation_deg, false);
+  return {r[0] + pose.shift_mm[0], r[1] + pose.shift_mm[1], r[2] + pose.shift_mm[2]};
+}
+
 bool insideEllipsoid(const phantom::Lesion& lesion, int t, const phantom::Pose& pose, const Vec3& p) {
   return insideLesion(lesion, t, pose, p, false);
 }

@@ -41,6 +41,9 @@ bool insideEllipsoid(const phantom::Lesion& lesion, int t, const phantom::Pose& 
 // placement).
 bool insideLesion(const phantom::Lesion& lesion, int t, const phantom::Pose& pose, const phantom::Vec3& p, bool lobes);
 
+// A body point (mm) in the scanner (LPS mm) for `pose`.
+phantom::Vec3 toScanner(const phantom::Pose& pose, const phantom::Vec3& body_mm);
+
 // A lesion with one state per timepoint: {diameters, suv} or absent (suv < 0).
 phantom::Lesion makeLesion(const std::string& id, phantom::LesionKind kind, const phantom::Vec3& centre,
                            double rotation_deg, const std::vector<std::array<double, 4>>& states,

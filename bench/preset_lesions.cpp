@@ -1,0 +1,96 @@
+// Segmentation + measurement of every lesion of every bundled preset at every timepoint, at the
+// presets' own resolution, against their analytic truth, with the time each lesion takes.
+// A benchmark and accuracy report run by hand (not a test): docs/segmentation.md and
+// docs/performance.md hold its latest output.
+//
+//   build/bench/recap_bench_preset_lesions [PRESET ...]
+//
+// Each timepoint is rendered at the preset's grids (pixel size, slice spacing, pose, head- or
+// feet-first), cut to 90 mm of z around the lesion on the same slice lattice, so that the truth's
+// acquired slices are the ones measured; the seed is the lesion's true centre (where tracking puts
+// it), or where it was for a vanished lesion. Prints a Markdown table and a summary line.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "lesion_scene.h"
+#include "phantom_image.h"
+#include "recap/measurement/measure.h"
+#include "recap/phantom/spec.h"
+
+namespace {
+
+using namespace recap;  // a program's own source file, not a header
+
+template <class Grid>
+Grid around(Grid g, double z, double half) {
+  if (!g.feet_first) {
+    const double k0 = std::max(0.0, std::floor((z - half - g.z_from_mm) / g.slice_mm));
+    const double k1 = std::floor((std::min(z + half, g.z_to_mm) - g.z_from_mm) / g.slice_mm + 1e-6);
+    g.z_to_mm = g.z_from_mm + k1 * g.slice_mm;
+    g.z_from_mm = g.z_from_mm + k0 * g.slice_mm;
+  } else {
+    const double k0 = std::max(0.0, std::floor((g.z_to_mm - (z + half)) / g.slice_mm));
+    const double k1 = std::floor((g.z_to_mm - std::max(z - half, g.z_from_mm)) / g.slice_mm + 1e-6);
+    g.z_from_mm = g.z_to_mm - k1 * g.slice_mm;
+    g.z_to_mm = g.z_to_mm - k0 * g.slice_mm;
+  }
+  return g;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> presets(argv + 1, argv + argc);
+  if (presets.empty()) presets = phantom::presetNames();
+  std::printf("| preset | timepoint | lesion | state (truth) | LDi mm (truth) | SDi mm (truth) | within target | ms |\n");
+  std::printf("|---|---|---|---|---|---|---|---|\n");
+  int runs = 0, ok = 0;
+  std::vector<double> times;
+  for (const std::string& name : presets) {
+    const phantom::PhantomSpec spec = phantom::parseSpec(phantom::presetYaml(name), name);
+    for (size_t t = 0; t < spec.timepoints.size(); ++t) {
+      const phantom::TimepointSpec& tp = spec.timepoints[t];
+      for (const phantom::Lesion& lesion : spec.lesions) {
+        bool seen = false;
+        for (size_t u = 0; u <= t; ++u) seen = seen || lesion.states[u].present;
+        if (!seen) continue;
+        const phantom::Vec3 centre = testing::toScanner(tp.pose, lesion.centre_mm);
+        phantom::RenderOptions ro;
+        ro.seed = spec.seed + t;
+        const phantom::Rendered r = phantom::render(spec.lesions, tp.physiology, int(t), tp.pose,
+                                                    around(tp.ct, centre[2], 45), around(tp.pet, centre[2], 45), ro);
+        const auto ct = testing::toImage(r.ct), pet = testing::toImage(r.pet);
+        const phantom::LesionTruth* truth = nullptr;
+        for (const auto& l : r.truth.lesions)
+          if (l.id == lesion.id) truth = &l;
+        if (!truth) continue;
+        const phantom::Vec3 seed = truth->present ? truth->centre_mm : centre;
+        const auto start = std::chrono::steady_clock::now();
+        const auto seg = segmentation::segmentLesion(*ct, pet.GetPointer(), {seed[0], seed[1], seed[2]});
+        const auto m = measurement::measureLesion(seg, pet.GetPointer());
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        times.push_back(ms);
+        const char* expected = !truth->present ? "absent" : truth->ldi_mm < 5 ? "too_small" : "measured";
+        bool good = std::string(measurement::stateName(m.state)) == expected;
+        if (good && truth->present && truth->ldi_mm >= 10)
+          good = std::abs(m.ldi_mm - truth->ldi_mm) <= std::max(1.0, 0.05 * truth->ldi_mm) &&
+                 std::abs(m.sdi_mm - truth->sdi_mm) <= std::max(1.0, 0.05 * truth->sdi_mm);
+        ++runs;
+        ok += good;
+        std::printf("| %s | %s | %s | %s (%s) | %.2f (%.2f) | %.2f (%.2f) | %s | %.0f |\n", name.c_str(),
+                    tp.label.c_str(), lesion.id.c_str(), measurement::stateName(m.state), expected, m.ldi_mm,
+                    truth->ldi_mm, m.sdi_mm, truth->sdi_mm, good ? "yes" : "**no**", ms);
+      }
+    }
+  }
+  std::sort(times.begin(), times.end());
+  std::printf("\n%d of %d lesion measurements within target; segmentation + measurement per lesion: median %.0f ms, "
+              "max %.0f ms\n",
+              ok, runs, times.empty() ? 0.0 : times[times.size() / 2], times.empty() ? 0.0 : times.back());
+  return 0;
+}
