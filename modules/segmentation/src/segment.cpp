@@ -91,6 +91,8 @@ constexpr double kPetLevel = 0.41;
 // HU by which a lesion voxel may stray from the lesion's median on the smoothed CT (about twice the
 // noise left after smoothing a 12 HU noise with sigma 1 mm at 0.7-1 mm pixels).
 constexpr double kCtNoiseHu = 6;
+// Half-way between fat (-100 HU) and soft tissue (40 HU).
+constexpr double kFatSoftTissueMidHu = -30;
 
 struct Attempt {
   LesionSegmentation result;
@@ -120,6 +122,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
       if (d.contains(i, j, sk) && dx * dx + dy * dy <= 4.0) near.push_back(cts[d.at(i, j, sk)]);
     }
   if (near.empty()) near.push_back(cts[d.at(si, sj, sk)]);
+  // The upper quartile: in a lesion of a few millimetres the disc reaches its partial-volume rim.
   const double mu0 = median(near);
   if (!(mu0 >= o.min_lesion_hu && mu0 <= o.max_lesion_hu)) {
     r.reason = "no soft tissue at the seed " + pointText(seed_mm) + " mm: " + fmt(mu0, 0) + " HU (" +
@@ -129,9 +132,12 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   }
 
   // Soft tissue of the lesion's density connected to the seed.
+  // Never below the half-way level between soft tissue and fat: a seed whose HU is pulled towards
+  // fat by partial volume must not take the fat around it.
+  const double band_low = std::max(mu0 - o.band_below_hu, kFatSoftTissueMidHu);
   Mask band(d.count());
   for (size_t v = 0; v < band.size(); ++v)
-    band[v] = cts[v] >= mu0 - o.band_below_hu && cts[v] <= mu0 + o.band_above_hu;
+    band[v] = cts[v] >= band_low && cts[v] <= mu0 + o.band_above_hu;
   size_t seed = d.at(si, sj, sk);
   if (!band[seed]) seed = nearestInSlice(band, d, si, sj, sk, 2.0);
   if (seed == std::string::npos) {
