@@ -4,6 +4,7 @@
 // docs/performance.md hold its latest output.
 //
 //   build/bench/recap_bench_preset_lesions [PRESET ...]
+//   RECAP_DUMP=DIR ...   also writes each measured slice to DIR (raw floats, for debugging)
 //
 // Each timepoint is rendered at the preset's grids (pixel size, slice spacing, pose, head- or
 // feet-first), cut to 90 mm of z around the lesion on the same slice lattice, so that the truth's
@@ -13,6 +14,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -82,6 +85,25 @@ int main(int argc, char** argv) {
                  std::abs(m.sdi_mm - truth->sdi_mm) <= std::max(1.0, 0.05 * truth->sdi_mm);
         ++runs;
         ok += good;
+        if (const char* dump = std::getenv("RECAP_DUMP"); dump && m.slice_index >= 0) {
+          // Debugging aid: the measured slice (CT, lesion fraction, mask, truth inside, noise-free
+          // PET) as raw floats after two int32 (columns, rows).
+          const auto& f = seg.box.frame;
+          const long k = m.slice_index - seg.box.offset[2];
+          std::ofstream out(std::string(dump) + "/" + name + "-" + tp.label + "-" + lesion.id + ".raw", std::ios::binary);
+          const int32_t dims[2] = {int32_t(f.size[0]), int32_t(f.size[1])};
+          out.write(reinterpret_cast<const char*>(dims), sizeof dims);
+          const auto clean = testing::toImage(r.pet_clean);
+          for (long j = 0; j < f.size[1]; ++j)
+            for (long i = 0; i < f.size[0]; ++i) {
+              const auto p = f.toPhysical(double(i), double(j), double(k));
+              const size_t v = (size_t(k) * size_t(f.size[1]) + size_t(j)) * size_t(f.size[0]) + size_t(i);
+              const float rec[5] = {segmentation::sampleAt(*ct, p, -1000), seg.fraction[v], float(seg.mask[v]),
+                                    float(testing::insideLesion(lesion, int(t), tp.pose, {p[0], p[1], p[2]}, true)),
+                                    segmentation::sampleAt(*clean, p, -1)};
+              out.write(reinterpret_cast<const char*>(rec), sizeof rec);
+            }
+        }
         std::printf("| %s | %s | %s | %s (%s) | %.2f (%.2f) | %.2f (%.2f) | %s | %.0f |\n", name.c_str(),
                     tp.label.c_str(), lesion.id.c_str(), measurement::stateName(m.state), expected, m.ldi_mm,
                     truth->ldi_mm, m.sdi_mm, truth->sdi_mm, good ? "yes" : "**no**", ms);
