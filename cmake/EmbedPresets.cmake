@@ -8,6 +8,8 @@ function(recap_embed_presets out_cpp)
   string(APPEND body "namespace recap::phantom {\n\nconst std::vector<std::pair<std::string, std::string>>& embeddedPresets() {\n")
   string(APPEND body "  static const std::vector<std::pair<std::string, std::string>> presets = {\n")
   foreach(p ${presets})
+    # The glob notices files added or removed; this makes an edited preset re-run the configure.
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${p})
     get_filename_component(name ${p} NAME_WE)
     file(READ ${p} text)
     string(APPEND body "      {\"${name}\", R\"recap_preset(${text})recap_preset\"},\n")
