@@ -142,6 +142,8 @@ class LevelObserver : public itk::Command {
   std::vector<unsigned> iterations;
   std::vector<double> steps;
   std::ostringstream* log = nullptr;
+  std::chrono::steady_clock::time_point start;
+  double clock() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
   void Execute(const itk::Object* caller, const itk::EventObject& event) override {
     Execute(const_cast<itk::Object*>(caller), event);
   }
@@ -149,6 +151,7 @@ class LevelObserver : public itk::Command {
     if (!itk::MultiResolutionIterationEvent().CheckEvent(&event)) return;
     const unsigned level = method->GetCurrentLevel();
     if (level > 0 && log) report(level - 1);
+    if (log) *log << fmt("  level %u starts at %.1f s\n", level, clock());
     if (level < iterations.size()) optimizer->SetNumberOfIterations(iterations[level]);
     if (level < steps.size()) optimizer->SetMaximumStepSizeInPhysicalUnits(steps[level]);
   }
@@ -256,9 +259,10 @@ Alignment alignRigid(const Image& baseline_ct, const Image& followup_ct, const A
   }
   if (best_ms >= 1e300)
     throw Error(ErrorCode::BadGeometry, "", "registration: no z offset puts the baseline body inside the follow-up CT");
+  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   log << fmt("initialisation: centroid shift (%.1f, %.1f) mm, z offset %.1f mm (searched %.0f..%.0f mm, "
-             "mean squares %.0f HU^2, %.0f %% of the body inside)\n",
-             cf[0] - cb[0], cf[1] - cb[1], best_dz, dz_lo, dz_hi, best_ms, 100 * best_inside);
+             "mean squares %.0f HU^2, %.0f %% of the body inside); %.1f s\n",
+             cf[0] - cb[0], cf[1] - cb[1], best_dz, dz_lo, dz_hi, best_ms, 100 * best_inside, elapsed());
 
   // Registration: mean squares on the dilated baseline body, three levels.
   const Image::Pointer fixed = toItk<Image>(bw, bw.v);
@@ -317,6 +321,7 @@ Alignment alignRigid(const Image& baseline_ct, const Image& followup_ct, const A
   observer->iterations = {o.iterations[0], o.iterations[1], o.iterations[2]};
   observer->steps = {o.step_fraction * o.level_mm[0], o.step_fraction * o.level_mm[1], o.step_fraction * o.level_mm[2]};
   observer->log = &log;
+  observer->start = t0;
   method->AddObserver(itk::MultiResolutionIterationEvent(), observer);
   try {
     method->Update();

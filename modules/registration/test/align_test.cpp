@@ -232,6 +232,7 @@ TEST(AlignRigid, NoCommonAnatomyIsAnError) {
     const Alignment a = alignRigid(*b.image, *pelvis.image);
     FAIL() << "expected recap::Error, got correlation " << a.correlation << "\n" << a.report;
   } catch (const Error& e) {
+    std::printf("%s\n", e.what());
     EXPECT_EQ(e.code(), ErrorCode::BadGeometry);
     EXPECT_NE(std::string(e.what()).find("registration failed"), std::string::npos) << e.what();
   }
