@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
+#include "recap/core/text.h"
 #include "recap/measurement/measure.h"
 
 namespace recap::measurement {
@@ -9,13 +9,7 @@ namespace {
 
 using segmentation::Frame;
 
-std::string fmt(double v, int decimals = 1) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(decimals);
-  s << v;
-  return s.str();
-}
+std::string fmt(double v, int decimals = 1) { return fixed(v, decimals); }
 
 // SUVmax and SUVpeak over the PET voxels whose centres lie in the lesion mask.
 void measurePet(const segmentation::LesionSegmentation& seg, const dicom::Image& pet, const MeasureOptions& o,

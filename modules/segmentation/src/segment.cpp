@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 #include "ops.h"
 #include "recap/core/error.h"
+#include "recap/core/text.h"
 
 namespace recap::segmentation {
 namespace {
@@ -13,13 +13,7 @@ namespace {
 using detail::Dims;
 using detail::Mask;
 
-std::string fmt(double v, int decimals = 1) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(decimals);
-  s << v;
-  return s.str();
-}
+std::string fmt(double v, int decimals = 1) { return fixed(v, decimals); }
 
 std::string pointText(const Point3& p) { return "(" + fmt(p[0]) + ", " + fmt(p[1]) + ", " + fmt(p[2]) + ")"; }
 
