@@ -1,0 +1,107 @@
+#include "recap/assess/assess.h"
+
+#include <algorithm>
+
+#include "recap/core/error.h"
+#include "recap/reference/reference.h"
+
+namespace recap::assess {
+namespace {
+
+response::MeasurementState stateOf(measurement::LesionState s) {
+  switch (s) {
+    case measurement::LesionState::Measured: return response::MeasurementState::Measured;
+    case measurement::LesionState::TooSmall: return response::MeasurementState::TooSmall;
+    case measurement::LesionState::Absent: return response::MeasurementState::Absent;
+  }
+  return response::MeasurementState::Absent;
+}
+
+LesionOutcome measureAt(const TimepointInput& tp, const std::string& id, const Point3& seed, bool is_new,
+                        const Options& o) {
+  LesionOutcome out;
+  out.id = id;
+  out.is_new = is_new;
+  out.seed_mm = seed;
+  try {
+    const auto seg = segmentation::segmentLesion(*tp.ct, tp.pet.GetPointer(), seed, o.segment);
+    out.delineation = seg.reason;
+    out.measurement = measurement::measureLesion(seg, tp.pet.GetPointer(), o.measure);
+  } catch (const Error& e) {
+    throw Error(e.code(), e.file().empty() ? tp.label : e.file(), "lesion " + id + ": " + e.reason());
+  }
+  return out;
+}
+
+}  // namespace
+
+Assessment assessPatient(const PatientInput& in, const response::CriteriaProfile& profile, const Options& o) {
+  if (in.timepoints.empty()) throw Error(ErrorCode::CaseFile, in.patient_id, "no timepoints to assess");
+  Assessment a;
+  a.case_data.patient_id = in.patient_id;
+  for (const LesionSeed& t : in.targets) a.case_data.targets.push_back({t.id, t.kind});
+  const TimepointInput& baseline = in.timepoints.front();
+  for (size_t t = 0; t < in.timepoints.size(); ++t) {
+    const TimepointInput& tp = in.timepoints[t];
+    if (!tp.ct) throw Error(ErrorCode::NoInput, tp.label, "no CT for this timepoint");
+    TimepointOutcome out;
+    out.label = tp.label;
+    if (t > 0) out.alignment = registration::alignRigid(*baseline.ct, *tp.ct, o.align);
+    for (const LesionSeed& target : in.targets) {
+      Point3 seed = target.seed_mm;
+      std::optional<registration::TrackedSeed> tracked;
+      if (t > 0) {
+        tracked = registration::refineSeed(*baseline.ct, *tp.ct, *out.alignment, target.seed_mm, o.refine);
+        seed = tracked->followup_mm;
+      }
+      LesionOutcome lesion = measureAt(tp, target.id, seed, false, o);
+      lesion.tracking = tracked;
+      out.lesions.push_back(std::move(lesion));
+    }
+    for (const LesionSeed& n : tp.new_lesions) out.lesions.push_back(measureAt(tp, n.id, n.seed_mm, true, o));
+    if (tp.pet) out.references = reference::findReferenceRegions(tp.ct, tp.pet);
+
+    // What the response engine reads.
+    response::Timepoint rt;
+    rt.label = tp.label;
+    rt.days_from_baseline = tp.days_from_baseline;
+    std::optional<double> hottest, hottest_peak;
+    for (size_t i = 0; i < out.lesions.size(); ++i) {
+      const LesionOutcome& l = out.lesions[i];
+      const measurement::LesionMeasurement& m = l.measurement;
+      if (m.pet && m.state != measurement::LesionState::Absent && (!hottest || m.suv_max > *hottest)) {
+        hottest = m.suv_max;
+        hottest_peak = m.suv_peak;
+      }
+      if (!l.is_new) {
+        response::LesionMeasurement lm;
+        lm.lesion_id = l.id;
+        lm.state = stateOf(m.state);
+        if (lm.state == response::MeasurementState::Measured) lm.measured = response::Diameters{m.ldi_mm, m.sdi_mm};
+        if (m.pet) lm.suv_max = m.suv_max;
+        rt.targets.push_back(lm);
+      } else if (m.state != measurement::LesionState::Absent) {
+        const LesionSeed& seed = tp.new_lesions[i - in.targets.size()];
+        rt.new_lesions.push_back({l.id, seed.kind, {m.ldi_mm, m.sdi_mm}, m.pet});
+      }
+    }
+    if (out.references.spleen.found) rt.spleen_length_mm = out.references.spleen.length_mm;
+    if (tp.pet) {
+      response::PetReading pet;
+      pet.hottest_suv_max = hottest;
+      pet.hottest_suv_peak = hottest_peak;
+      if (out.references.liver.found) {
+        pet.liver_suv_mean = out.references.liver.suv_mean;
+        pet.liver_suv_max = out.references.liver.suv_max;
+      }
+      if (out.references.blood_pool.found) pet.blood_pool_suv_mean = out.references.blood_pool.suv_mean;
+      rt.pet = pet;
+    }
+    a.case_data.timepoints.push_back(std::move(rt));
+    a.timepoints.push_back(std::move(out));
+  }
+  a.result = response::assess(a.case_data, profile);
+  return a;
+}
+
+}  // namespace recap::assess
