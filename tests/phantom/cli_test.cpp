@@ -199,6 +199,10 @@ TEST_F(PhantomCli, InvalidSpecsExitNineNamingTheKey) {
        {"lesions[0].states", "one state per timepoint (2)"}},
       {"lesion state without diameters", replace("{diameters_mm: [14, 10, 10], suv: 3}", "{suv: 3}"),
        {"lesions[0].states[1].diameters_mm: required"}},
+      {"injection before midnight", replace("date: \"20240101\"", "date: \"20240101\"\n    scan_time: \"003000\""),
+       {"timepoints[0].scan_time", "crosses midnight"}},
+      {"scan time not a time", replace("date: \"20240101\"", "date: \"20240101\"\n    scan_time: \"25h\""),
+       {"timepoints[0].scan_time: expected HHMMSS"}},
   };
   int n = 0;
   for (const Case& c : cases) {

@@ -36,8 +36,15 @@ int secondsOfDay(const std::string& hhmmss, const std::string& what) {
   return std::stoi(hhmmss.substr(0, 2)) * 3600 + std::stoi(hhmmss.substr(2, 2)) * 60 + std::stoi(hhmmss.substr(4, 2));
 }
 
+// HHMMSS of a second of the day. The generator keeps every time of a timepoint within its study
+// date: a time before midnight or after it would need the date to change with it.
 std::string timeOfDay(int s) {
-  char buf[8];
+  if (s < 0 || s >= 86400)
+    throw Error(ErrorCode::CaseFile, "scan_time",
+                "the scan, injection and series times of a timepoint must fall within its study date; "
+                "one falls " + std::to_string(s < 0 ? -s : s - 86400) + " s " + (s < 0 ? "before" : "after") +
+                " it (move scan_time or uptake_min)");
+  char buf[16];
   std::snprintf(buf, sizeof buf, "%02d%02d%02d", s / 3600, (s / 60) % 60, s % 60);
   return buf;
 }

@@ -167,6 +167,21 @@ TimepointSpec parseTimepoint(const Ctx& ctx, const YAML::Node& n, const std::str
   read(ctx, n, path, "date", tp.date);
   read(ctx, n, path, "scan_time", tp.scan_time);
   parseTimepointBody(ctx, n, path, tp);
+  // Every time the generator writes for this timepoint stays within its study date: injection
+  // (scan - uptake) and, for GE, a series time 40 minutes after the scan.
+  {
+    const std::string& t = tp.scan_time;
+    const bool digits = t.size() == 6 && t.find_first_not_of("0123456789") == std::string::npos;
+    const int s = digits ? std::stoi(t.substr(0, 2)) * 3600 + std::stoi(t.substr(2, 2)) * 60 + std::stoi(t.substr(4, 2)) : -1;
+    if (!digits || std::stoi(t.substr(0, 2)) > 23 || std::stoi(t.substr(2, 2)) > 59 || std::stoi(t.substr(4, 2)) > 59)
+      ctx.fail(join(path, "scan_time"), "expected HHMMSS, got '" + t + "'");
+    const double injection = s - 60 * tp.injection.uptake_min;
+    const int last = s + (tp.encoding.vendor == PetVendor::Ge ? 40 * 60 : 4 * 60);
+    if (injection < 0 || last >= 86400)
+      ctx.fail(join(path, "scan_time"), "the injection (scan - uptake_min) and the series times must fall on the "
+                                        "study date; " + t + " with " + std::to_string(int(tp.injection.uptake_min)) +
+                                        " min uptake crosses midnight");
+  }
   if (n["expected"]) {
     const std::string p = join(path, "expected");
     checkKeys(ctx, n["expected"], p, {"ct_response", "deauville", "reason"});
