@@ -87,16 +87,7 @@ LiverRegion findLiver(const Scan& scan, double radius) {
     out.reason = "no soft tissue right of the midline below the lungs in the CT field of view";
     return out;
   }
-  int mode = 0;
-  double best = -1;
-  for (int h = 0; h < 200; ++h) {
-    double sum = 0;
-    for (int q = std::max(0, h - 3); q <= std::min(199, h + 3); ++q) sum += hist[q];
-    if (sum > best) {
-      best = sum;
-      mode = h;
-    }
-  }
+  const int mode = smoothedMode(hist);
   const double lo = mode + 0.5 - kBandBelowHu, hi = mode + 0.5 + kBandAboveHu;
 
   // Candidates: in the band, inside the body, right of the midline of their slice.

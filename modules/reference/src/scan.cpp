@@ -209,4 +209,19 @@ Scan prepareScan(const ImageView& ct, const ImageView& pet) {
   return scan;
 }
 
+int smoothedMode(const std::vector<double>& hist) {
+  const int n = static_cast<int>(hist.size());
+  int mode = 0;
+  double best = -1;
+  for (int h = 0; h < n; ++h) {
+    double sum = 0;
+    for (int q = std::max(0, h - 3); q <= std::min(n - 1, h + 3); ++q) sum += hist[q];
+    if (sum > best) {
+      best = sum;
+      mode = h;
+    }
+  }
+  return mode;
+}
+
 }  // namespace recap::reference::detail

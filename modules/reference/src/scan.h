@@ -41,6 +41,10 @@ struct Scan {
 
 Scan prepareScan(const ImageView& ct, const ImageView& pet);
 
+// The bin of a histogram of whole HU (bin h holds [h, h+1)) with the most counts within +-3 bins:
+// the attenuation of the organ that dominates a region.
+int smoothedMode(const std::vector<double>& hist);
+
 // The automatic finders: a region with its placement and `found`/`reason` set; measure() adds the
 // statistics.
 LiverRegion findLiver(const Scan& scan, double radius_mm);

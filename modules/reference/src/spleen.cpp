@@ -117,16 +117,7 @@ SpleenRegion findSpleen(const Scan& scan) {
     out.reason = "no soft tissue left of the midline in the CT field of view";
     return out;
   }
-  int mode = 0;
-  double best = -1;
-  for (int h = 0; h < 200; ++h) {
-    double sum = 0;
-    for (int q = std::max(0, h - 3); q <= std::min(199, h + 3); ++q) sum += hist[q];
-    if (sum > best) {
-      best = sum;
-      mode = h;
-    }
-  }
+  const int mode = smoothedMode(hist);
   const double lo = mode + 0.5 - kBandHu, hi = mode + 0.5 + kBandHu;
 
   std::vector<uint8_t> cand(total, 0), feature(total);
