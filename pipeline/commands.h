@@ -15,5 +15,6 @@ using Action = std::function<int()>;
 void addInfoCommand(CLI::App& app, Action& action);
 void addConvertCommand(CLI::App& app, Action& action);
 void addPhantomCommand(CLI::App& app, Action& action);
+void addAssessCommand(CLI::App& app, Action& action);
 
 }  // namespace recap::cli

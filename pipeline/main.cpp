@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   recap::cli::addInfoCommand(app, action);
   recap::cli::addConvertCommand(app, action);
   recap::cli::addPhantomCommand(app, action);
+  recap::cli::addAssessCommand(app, action);
 
   try {
     app.parse(argc, argv);

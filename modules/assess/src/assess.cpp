@@ -37,6 +37,10 @@ LesionOutcome measureAt(const TimepointInput& tp, const std::string& id, const P
 
 Assessment assessPatient(const PatientInput& in, const response::CriteriaProfile& profile, const Options& o) {
   if (in.timepoints.empty()) throw Error(ErrorCode::CaseFile, in.patient_id, "no timepoints to assess");
+  for (const TimepointInput& tp : in.timepoints)
+    for (const auto& [id, d] : tp.reviewer_diameters)
+      if (std::none_of(in.targets.begin(), in.targets.end(), [&](const LesionSeed& s) { return s.id == id; }))
+        throw Error(ErrorCode::CaseFile, tp.label, "reviewer LDi/SDi for " + id + ", which is not a target lesion");
   Assessment a;
   a.case_data.patient_id = in.patient_id;
   for (const LesionSeed& t : in.targets) a.case_data.targets.push_back({t.id, t.kind});
@@ -59,7 +63,12 @@ Assessment assessPatient(const PatientInput& in, const response::CriteriaProfile
       out.lesions.push_back(std::move(lesion));
     }
     for (const LesionSeed& n : tp.new_lesions) out.lesions.push_back(measureAt(tp, n.id, n.seed_mm, true, o));
-    if (tp.pet) out.references = reference::findReferenceRegions(tp.ct, tp.pet);
+    if (tp.pet) out.references = reference::findReferenceRegions(tp.ct, tp.pet, tp.reference_overrides);
+    else if (tp.reference_overrides.spleen_length_mm) {
+      out.references.spleen.found = true;
+      out.references.spleen.source = reference::kSourceGiven;
+      out.references.spleen.length_mm = *tp.reference_overrides.spleen_length_mm;
+    }
 
     // What the response engine reads.
     response::Timepoint rt;
@@ -79,6 +88,7 @@ Assessment assessPatient(const PatientInput& in, const response::CriteriaProfile
         lm.state = stateOf(m.state);
         if (lm.state == response::MeasurementState::Measured) lm.measured = response::Diameters{m.ldi_mm, m.sdi_mm};
         if (m.pet) lm.suv_max = m.suv_max;
+        if (auto o = tp.reviewer_diameters.find(l.id); o != tp.reviewer_diameters.end()) lm.reviewer_override = o->second;
         rt.targets.push_back(lm);
       } else if (m.state != measurement::LesionState::Absent) {
         const LesionSeed& seed = tp.new_lesions[i - in.targets.size()];

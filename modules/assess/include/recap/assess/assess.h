@@ -4,6 +4,7 @@
 // engine classifies every follow-up. `recap assess` and the tests run this; it reads no files.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ struct TimepointInput {
   dicom::Image::ConstPointer ct, pet;        // pet may be null
   std::optional<double> days_from_baseline;
   std::vector<LesionSeed> new_lesions;       // reviewer-marked, on this timepoint's images
+  reference::Overrides reference_overrides;  // reviewer-placed liver / blood pool, given spleen length
+  // A reviewer's own LDi/SDi for a target lesion (by id) at this timepoint: the response engine
+  // uses them instead of recap's measurement (response::LesionMeasurement::reviewer_override).
+  std::map<std::string, response::Diameters> reviewer_diameters;
 };
 
 struct PatientInput {

@@ -1,0 +1,297 @@
+// recap assess CASE.yaml --out DIR: one patient, all timepoints. Reads the case file, indexes each
+// timepoint's folder, loads its selected CT (HU) and PET (SUVbw), runs assess::assessPatient
+// (tracking, segmentation, measurement, reference regions, response) and writes assessment.json and
+// lesions.csv (docs/formats.md), with a per-timepoint summary on stdout.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "commands.h"
+#include "recap/assess/assess.h"
+#include "recap/casefile/casefile.h"
+#include "recap/core/error.h"
+#include "recap/core/files.h"
+#include "recap/dicom/index.h"
+#include "recap/dicom/volume.h"
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;  // fields in the documented order
+
+namespace recap::cli {
+
+namespace {
+
+struct AssessOptions {
+  std::string case_file;
+  std::string out;
+  bool force = false;
+};
+
+// Values in the outputs are rounded to 4 decimals: far below any measurement's precision, and
+// short to read.
+double r4(double v) { return std::round(v * 1e4) / 1e4; }
+json num(double v) { return r4(v); }
+template <typename T>
+json opt(const std::optional<T>& v) {
+  return v ? json(r4(double(*v))) : json(nullptr);
+}
+json point(const std::array<double, 3>& p) { return json::array({r4(p[0]), r4(p[1]), r4(p[2])}); }
+
+// "20240115" -> "2024-01-15" (other forms are kept as they are).
+std::string isoDate(const std::string& d) {
+  if (d.size() == 8 && d.find_first_not_of("0123456789") == std::string::npos)
+    return d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2);
+  return d;
+}
+
+// Days since 1970-01-01 of a DICOM date (YYYYMMDD); empty if it is not one.
+std::optional<long> dayNumber(const std::string& d) {
+  if (d.size() != 8 || d.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  long y = std::stol(d.substr(0, 4));
+  const unsigned m = unsigned(std::stoul(d.substr(4, 2))), day = unsigned(std::stoul(d.substr(6, 2)));
+  if (m < 1 || m > 12 || day < 1 || day > 31) return std::nullopt;
+  y -= m <= 2;  // days_from_civil (H. Hinnant)
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = unsigned(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + long(doe) - 719468;
+}
+
+struct LoadedTimepoint {
+  std::string date;  // DICOM StudyDate
+  std::string patient_id;
+  dicom::Image::Pointer ct, pet;
+};
+
+LoadedTimepoint loadTimepoint(const casefile::CaseFile& c, size_t t) {
+  const casefile::Timepoint& tp = c.timepoints[t];
+  const std::string where = "timepoints[" + std::to_string(t) + "] (" + tp.label + ")";
+  spdlog::info("{}: indexing {}", tp.label, tp.dicom.string());
+  const dicom::Index index = dicom::indexPath(tp.dicom);
+  if (index.dicom_instances == 0)
+    throw Error(ErrorCode::NoInput, tp.dicom.string(), where + ": no DICOM files found (" +
+                                                           std::to_string(index.files_seen) + " files looked at)");
+  std::vector<const dicom::Study*> with_ct;
+  for (const auto& st : index.studies)
+    if (st.selected_ct) with_ct.push_back(&st);
+  if (with_ct.empty()) throw Error(ErrorCode::NoInput, tp.dicom.string(), where + ": no usable CT volume in this folder");
+  if (with_ct.size() > 1)
+    throw Error(ErrorCode::CaseFile, tp.dicom.string(),
+                where + ": " + std::to_string(with_ct.size()) +
+                    " studies with a CT in this folder; give each timepoint a folder with one study");
+  const dicom::Study& st = *with_ct.front();
+  LoadedTimepoint out;
+  out.date = st.date;
+  out.patient_id = st.patient_id;
+  const dicom::Series& ct = st.series[*st.selected_ct];
+  spdlog::info("{}: loading CT {} ({})", tp.label, ct.label(), st.ct_selection_reason);
+  out.ct = dicom::loadVolume(ct).image;
+  if (st.selected_pet) {
+    const dicom::Series& pet = st.series[*st.selected_pet];
+    spdlog::info("{}: loading PET {} in SUVbw ({})", tp.label, pet.label(), st.pet_selection_reason);
+    dicom::LoadOptions lo;
+    lo.pet_units = dicom::PetUnits::SuvBw;
+    out.pet = dicom::loadVolume(pet, lo).image;
+  } else {
+    spdlog::warn("{}: no PET volume in {}; the timepoint is read on CT only", tp.label, tp.dicom.string());
+  }
+  return out;
+}
+
+assess::LesionSeed seedOf(const casefile::Lesion& l) { return {l.id, l.kind, l.seed_mm}; }
+
+json reasons(const std::vector<response::Reason>& rs, json& into) {
+  for (const auto& r : rs) into.push_back({{"rule", r.rule}, {"subject", r.subject}, {"text", r.text}});
+  return into;
+}
+
+json lesionJson(const assess::LesionOutcome& l, response::LesionKind kind, const response::LesionResult* used) {
+  const measurement::LesionMeasurement& m = l.measurement;
+  const bool has_slice = m.state != measurement::LesionState::Absent && m.slice_index >= 0;
+  json j;
+  j["id"] = l.id;
+  j["kind"] = response::toString(kind);
+  j["status"] = measurement::stateName(m.state);
+  // A reviewer's override replaces recap's diameters (and so the PPD) in the response.
+  const bool overridden = used && used->overridden;
+  j["ldi_mm"] = num(overridden ? used->ldi_mm : m.ldi_mm);
+  j["sdi_mm"] = num(overridden ? used->sdi_mm : m.sdi_mm);
+  j["ppd_mm2"] = num(used ? used->ppd_mm2 : m.ppd_for_spd_mm2);
+  j["suv_max"] = m.pet ? json(r4(m.suv_max)) : json(nullptr);
+  j["suv_peak"] = m.pet ? json(r4(m.suv_peak)) : json(nullptr);
+  j["centre_mm"] = point(l.seed_mm);
+  j["slice_index"] = has_slice ? json(m.slice_index) : json(nullptr);
+  j["slice_z_mm"] = has_slice ? json(r4(m.slice_z_mm)) : json(nullptr);
+  const bool has_ldi = m.state == measurement::LesionState::Measured || m.state == measurement::LesionState::TooSmall;
+  j["ldi_ends_mm"] = has_ldi && m.ldi_mm > 0 ? json::array({point(m.ldi.a), point(m.ldi.b)}) : json(nullptr);
+  j["sdi_ends_mm"] = has_ldi && m.sdi_mm > 0 ? json::array({point(m.sdi.a), point(m.sdi.b)}) : json(nullptr);
+  j["new"] = l.is_new;
+  return j;
+}
+
+json assessmentJson(const casefile::CaseFile& c, const std::vector<LoadedTimepoint>& loaded, const assess::Assessment& a) {
+  json j;
+  j["patient_id"] = c.patient_id;
+  j["criteria"] = {{"name", a.result.profile_name}, {"version", a.result.profile_version}};
+  j["timepoints"] = json::array();
+  for (size_t t = 0; t < a.timepoints.size(); ++t) {
+    const assess::TimepointOutcome& tp = a.timepoints[t];
+    const response::TimepointResult& r = a.result.timepoints[t];
+    json o;
+    o["label"] = tp.label;
+    o["date"] = isoDate(loaded[t].date);
+    o["ct_response"] = r.ct.category ? json(response::toString(*r.ct.category)) : json(nullptr);
+    json rs = json::array();
+    reasons(r.ct.reasons, rs);
+    if (r.pet) reasons(r.pet->reasons, rs);
+    o["response_reasons"] = rs;
+    o["deauville"] = r.pet && r.pet->deauville ? json(*r.pet->deauville) : json(nullptr);
+    o["qpet"] = r.pet ? opt(r.pet->qpet) : json(nullptr);
+    o["pet_response"] = r.pet && r.pet->metabolic ? json(response::toString(*r.pet->metabolic)) : json(nullptr);
+    const auto& ref = tp.references;
+    o["liver_suv_mean"] = ref.liver.found ? json(r4(ref.liver.suv_mean)) : json(nullptr);
+    o["liver_suv_max"] = ref.liver.found ? json(r4(ref.liver.suv_max)) : json(nullptr);
+    o["blood_pool_suv_mean"] = ref.blood_pool.found ? json(r4(ref.blood_pool.suv_mean)) : json(nullptr);
+    o["spleen_length_mm"] = opt(r.ct.spleen_length_mm);
+    o["spd_mm2"] = num(r.ct.spd_mm2);
+    o["spd_change_from_baseline_pct"] = opt(r.ct.spd_change_from_baseline_pct);
+    o["spd_change_from_nadir_pct"] = opt(r.ct.spd_change_from_nadir_pct);
+    o["lesions"] = json::array();
+    for (size_t i = 0; i < tp.lesions.size(); ++i) {
+      const assess::LesionOutcome& l = tp.lesions[i];
+      if (!l.is_new) {
+        o["lesions"].push_back(lesionJson(l, c.targets[i].kind, &r.ct.lesions.at(i)));
+      } else {
+        const auto& nl = c.timepoints[t].new_lesions.at(i - c.targets.size());
+        o["lesions"].push_back(lesionJson(l, nl.kind, nullptr));
+      }
+    }
+    j["timepoints"].push_back(o);
+  }
+  return j;
+}
+
+std::string csvCell(const json& v) {
+  if (v.is_null()) return "";
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_string()) {
+    std::string s = v.get<std::string>();
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return q + "\"";
+  }
+  return v.dump();
+}
+
+// One row per lesion per timepoint (header in docs/formats.md).
+std::string lesionsCsv(const json& a) {
+  std::ostringstream out;
+  out << "patient_id,timepoint,date,lesion_id,kind,new,status,ldi_mm,sdi_mm,ppd_mm2,suv_max,suv_peak,"
+         "centre_x_mm,centre_y_mm,centre_z_mm,slice_index,slice_z_mm\n";
+  for (const json& tp : a["timepoints"])
+    for (const json& l : tp["lesions"]) {
+      const json cells[] = {a["patient_id"], tp["label"], tp["date"], l["id"], l["kind"], l["new"], l["status"],
+                            l["ldi_mm"], l["sdi_mm"], l["ppd_mm2"], l["suv_max"], l["suv_peak"], l["centre_mm"][0],
+                            l["centre_mm"][1], l["centre_mm"][2], l["slice_index"], l["slice_z_mm"]};
+      bool first = true;
+      for (const json& c : cells) {
+        out << (first ? "" : ",") << csvCell(c);
+        first = false;
+      }
+      out << "\n";
+    }
+  return out.str();
+}
+
+void printSummary(const json& a) {
+  std::printf("%-12s %-10s %12s %10s %6s %9s\n", "timepoint", "date", "SPD (mm2)", "change", "CT", "Deauville");
+  for (const json& tp : a["timepoints"]) {
+    char change[32] = "-";
+    if (!tp["spd_change_from_baseline_pct"].is_null())
+      std::snprintf(change, sizeof change, "%+.1f%%", tp["spd_change_from_baseline_pct"].get<double>());
+    const std::string ct = tp["ct_response"].is_null() ? "-" : tp["ct_response"].get<std::string>();
+    const std::string ds = tp["deauville"].is_null() ? "-" : std::to_string(tp["deauville"].get<int>());
+    std::printf("%-12s %-10s %12.1f %10s %6s %9s\n", tp["label"].get<std::string>().c_str(),
+                tp["date"].get<std::string>().c_str(), tp["spd_mm2"].get<double>(), change, ct.c_str(), ds.c_str());
+  }
+  std::fflush(stdout);
+}
+
+int runAssess(const AssessOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  const casefile::CaseFile c = casefile::loadCaseFile(o.case_file);
+  spdlog::info("case {}: patient {}, {} timepoints, {} target lesions, criteria {} {}", o.case_file, c.patient_id,
+               c.timepoints.size(), c.targets.size(), c.profile.name, c.profile.version);
+
+  // The output folder is checked before hours of work, not after.
+  const fs::path out(o.out);
+  if (fs::exists(out) && !fs::is_directory(out)) throw Error(ErrorCode::Output, out.string(), "exists and is not a folder");
+  if (fs::is_directory(out) && !fs::is_empty(out) && !o.force)
+    throw Error(ErrorCode::Output, out.string(), "folder exists and is not empty (use --force to overwrite)");
+  ensureWritableDirectory(out);
+
+  std::vector<LoadedTimepoint> loaded;
+  assess::PatientInput input;
+  input.patient_id = c.patient_id;
+  for (const auto& l : c.targets) input.targets.push_back(seedOf(l));
+  for (size_t t = 0; t < c.timepoints.size(); ++t) {
+    loaded.push_back(loadTimepoint(c, t));
+    if (loaded[t].patient_id != loaded[0].patient_id)
+      throw Error(ErrorCode::CaseFile, c.source.string(),
+                  "timepoints[" + std::to_string(t) + "].dicom: PatientID '" + loaded[t].patient_id + "' in " +
+                      c.timepoints[t].dicom.string() + " differs from '" + loaded[0].patient_id + "' at the baseline (" +
+                      c.timepoints[0].dicom.string() + ")");
+    const casefile::Timepoint& tp = c.timepoints[t];
+    assess::TimepointInput in;
+    in.label = tp.label;
+    in.ct = loaded[t].ct.GetPointer();
+    if (loaded[t].pet) in.pet = loaded[t].pet.GetPointer();
+    const auto d0 = dayNumber(loaded[0].date), d = dayNumber(loaded[t].date);
+    if (d0 && d) in.days_from_baseline = double(*d - *d0);
+    for (const auto& l : tp.new_lesions) in.new_lesions.push_back(seedOf(l));
+    in.reference_overrides.liver_centre_mm = tp.liver_centre_mm;
+    in.reference_overrides.blood_pool_centre_mm = tp.blood_pool_centre_mm;
+    in.reference_overrides.spleen_length_mm = tp.spleen_length_mm;
+    in.reviewer_diameters = tp.reviewer_diameters;
+    input.timepoints.push_back(std::move(in));
+  }
+  if (loaded[0].patient_id != c.patient_id)
+    spdlog::warn("the DICOM PatientID is '{}', the case file's patient_id '{}'", loaded[0].patient_id, c.patient_id);
+
+  spdlog::info("assessing: alignment, segmentation, measurement, reference regions, response");
+  const assess::Assessment a = assess::assessPatient(input, c.profile);
+  for (const auto& tp : a.timepoints)
+    for (const auto& l : tp.lesions)
+      spdlog::info("{} {}: {} {:.1f} x {:.1f} mm", tp.label, l.id, measurement::stateName(l.measurement.state),
+                   l.measurement.ldi_mm, l.measurement.sdi_mm);
+
+  const json j = assessmentJson(c, loaded, a);
+  writeFileAtomic(out / "assessment.json", j.dump(2) + "\n");
+  writeFileAtomic(out / "lesions.csv", lesionsCsv(j));
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  spdlog::info("wrote {} and {} ({:.0f} s)", (out / "assessment.json").string(), (out / "lesions.csv").string(), secs);
+  printSummary(j);
+  return 0;
+}
+
+}  // namespace
+
+void addAssessCommand(CLI::App& app, Action& action) {
+  auto opts = std::make_shared<AssessOptions>();
+  CLI::App* cmd = app.add_subcommand("assess", "Assess one patient (all timepoints) from a case file: Lugano 2014 and Deauville");
+  cmd->add_option("case", opts->case_file, "case file (YAML, docs/case-file.md)")->required();
+  cmd->add_option("-o,--out", opts->out, "output folder for assessment.json and lesions.csv (created if needed)")->required();
+  cmd->add_flag("--force", opts->force, "write into a non-empty output folder, replacing earlier outputs");
+  cmd->callback([opts, &action] { action = [opts] { return runAssess(*opts); }; });
+}
+
+}  // namespace recap::cli
