@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up recap and runs its main job on the bundled sample patient: the sample (3 timepoints) is
 # generated from dicom_samples/presets/sample.yaml into build/sample on first use; then recap lists
-# what it finds and converts every CT and PET volume to NIfTI in build/sample-out.
+# what it finds, converts every CT and PET volume to NIfTI in build/sample-out, and assesses the
+# patient from its case file (dicom_samples/sample-case.yaml) into build/sample-assessment.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -20,3 +21,8 @@ echo
 echo
 echo "NIfTI volumes and JSON sidecars written to $build/sample-out:"
 find "$build/sample-out" -name '*.nii.gz' | sort
+echo
+cp dicom_samples/sample-case.yaml "$sample/case.yaml"
+"$recap" assess "$sample/case.yaml" --out "$build/sample-assessment" --force
+echo
+echo "Assessment written to $build/sample-assessment: assessment.json, lesions.csv"
