@@ -3,11 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
 #include "commands.h"
 #include "recap/core/error.h"
+#include "recap/core/text.h"
 #include "recap/phantom/spec.h"
 
 namespace fs = std::filesystem;
@@ -37,9 +39,10 @@ void printSummary(const phantom::PhantomSpec& spec, const std::vector<phantom::T
               spec.timepoints.size(), spec.lesions.size());
   for (size_t t = 0; t < truths.size(); ++t) {
     const auto& tp = spec.timepoints[t];
-    std::printf("  %-10s %s  expected CT %-3s Deauville %d  liver %.2f  blood pool %.2f  spleen %.0f mm\n",
+    auto suv = [](double v) { return std::isnan(v) ? std::string("n/a (outside the PET)") : recap::fixed(v, 2); };
+    std::printf("  %-10s %s  expected CT %-3s Deauville %d  liver %s  blood pool %s  spleen %.0f mm\n",
                 tp.label.c_str(), tp.date.c_str(), tp.expected.ct_response.empty() ? "-" : tp.expected.ct_response.c_str(),
-                tp.expected.deauville, truths[t].liver_suv_mean, truths[t].blood_pool_suv_mean,
+                tp.expected.deauville, suv(truths[t].liver_suv_mean).c_str(), suv(truths[t].blood_pool_suv_mean).c_str(),
                 truths[t].spleen_length_mm);
     for (const auto& l : truths[t].lesions)
       if (l.present)

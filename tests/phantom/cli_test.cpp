@@ -122,6 +122,10 @@ TEST_F(PhantomCli, SpecFileGeneratesTheLayoutAndTruthItDescribes) {
 
   // truth.json per timepoint: what the spec asked for, and the lesion's analytic truth.
   const json b = readJson(out / "baseline" / "truth.json"), f = readJson(out / "fu1" / "truth.json");
+  // The blood-pool VOI (thoracic aorta, body z +150) lies outside this PET (z up to +20): unknown,
+  // so null, not a zero that would read as a measurement. The liver sphere is inside.
+  EXPECT_TRUE(b["blood_pool_suv_mean"].is_null()) << b["blood_pool_suv_mean"];
+  EXPECT_TRUE(b["liver_suv_mean"].is_number()) << b["liver_suv_mean"];
   EXPECT_EQ(b["label"], "baseline");
   EXPECT_EQ(b["date"], "20240101");
   EXPECT_EQ(b["timepoint_index"], 0);

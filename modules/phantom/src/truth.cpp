@@ -381,7 +381,7 @@ double meanIn(const Volume& pet, const Vec3& lo, const Vec3& hi,
     sum += v;
     ++n;
   });
-  return n ? sum / n : 0.0;
+  return n ? sum / n : std::nan("");  // no PET voxel in the region: unknown, not zero
 }
 
 }  // namespace

@@ -1,10 +1,15 @@
 #include "truth_json.h"
 
+#include <cmath>
+
 namespace recap::phantom {
 
 using nlohmann::json;
 
 namespace {
+
+// A value that could not be computed (NaN) is null, never a number that looks measured.
+json orNull(double v) { return std::isnan(v) ? json(nullptr) : json(v); }
 
 const char* vendorName(PetVendor v) {
   switch (v) {
@@ -82,9 +87,9 @@ json timepointTruthJson(const PhantomSpec& spec, size_t t, const TimepointSpec& 
             {"pet_feet_first", tp.pet.feet_first}}},
           {"expected", expected},
           {"lesions", lesions},
-          {"liver_suv_mean", truth.liver_suv_mean},
+          {"liver_suv_mean", orNull(truth.liver_suv_mean)},
           {"liver_sphere_centre_mm", truth.liver_sphere_centre_mm},
-          {"blood_pool_suv_mean", truth.blood_pool_suv_mean},
+          {"blood_pool_suv_mean", orNull(truth.blood_pool_suv_mean)},
           {"blood_pool_centre_mm", truth.blood_pool_centre_mm},
           {"spleen_length_mm", truth.spleen_length_mm}};
 }

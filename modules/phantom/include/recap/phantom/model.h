@@ -109,9 +109,11 @@ struct LesionTruth {
 
 struct TimepointTruth {
   std::vector<LesionTruth> lesions;
-  double liver_suv_mean = 0;      // mean of the blurred noise-free PET in a 3 cm sphere in the right lobe
+  double liver_suv_mean = 0;      // mean of the blurred noise-free PET in a 3 cm sphere in the right lobe;
+                                  // NaN when the sphere lies outside the PET
   Vec3 liver_sphere_centre_mm{};  // scanner coordinates
-  double blood_pool_suv_mean = 0; // mean of the blurred noise-free PET in the descending aorta VOI
+  double blood_pool_suv_mean = 0; // mean of the blurred noise-free PET in the descending aorta VOI (NaN
+                                  // when outside the PET)
   Vec3 blood_pool_centre_mm{};
   double spleen_length_mm = 0;    // craniocaudal extent of the spleen as acquired (scanner z)
 };
