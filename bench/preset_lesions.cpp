@@ -24,27 +24,7 @@
 #include "recap/measurement/measure.h"
 #include "recap/phantom/spec.h"
 
-namespace {
-
 using namespace recap;  // a program's own source file, not a header
-
-template <class Grid>
-Grid around(Grid g, double z, double half) {
-  if (!g.feet_first) {
-    const double k0 = std::max(0.0, std::floor((z - half - g.z_from_mm) / g.slice_mm));
-    const double k1 = std::floor((std::min(z + half, g.z_to_mm) - g.z_from_mm) / g.slice_mm + 1e-6);
-    g.z_to_mm = g.z_from_mm + k1 * g.slice_mm;
-    g.z_from_mm = g.z_from_mm + k0 * g.slice_mm;
-  } else {
-    const double k0 = std::max(0.0, std::floor((g.z_to_mm - (z + half)) / g.slice_mm));
-    const double k1 = std::floor((g.z_to_mm - std::max(z - half, g.z_from_mm)) / g.slice_mm + 1e-6);
-    g.z_from_mm = g.z_to_mm - k1 * g.slice_mm;
-    g.z_to_mm = g.z_to_mm - k0 * g.slice_mm;
-  }
-  return g;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> presets(argv + 1, argv + argc);
@@ -65,7 +45,7 @@ int main(int argc, char** argv) {
         phantom::RenderOptions ro;
         ro.seed = spec.seed + t;
         const phantom::Rendered r = phantom::render(spec.lesions, tp.physiology, int(t), tp.pose,
-                                                    around(tp.ct, centre[2], 45), around(tp.pet, centre[2], 45), ro);
+                                                    testing::cutZ(tp.ct, centre[2], 45), testing::cutZ(tp.pet, centre[2], 45), ro);
         const auto ct = testing::toImage(r.ct), pet = testing::toImage(r.pet);
         const phantom::LesionTruth* truth = nullptr;
         for (const auto& l : r.truth.lesions)

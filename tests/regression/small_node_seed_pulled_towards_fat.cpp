@@ -23,16 +23,8 @@ TEST(SmallNodeSeedPulledTowardsFat, IsTooSmallNotTheFatAroundIt) {
   ASSERT_NE(node, nullptr);
   // The preset's own grids, cut to 90 mm of z around the node on the same slice lattice.
   const phantom::Vec3 c = testing::toScanner(tp.pose, node->centre_mm);
-  auto ct = tp.ct;
-  auto pet = tp.pet;
-  ASSERT_FALSE(ct.feet_first);
-  ASSERT_FALSE(pet.feet_first);
-  const double k0 = std::floor((c[2] - 45 - ct.z_from_mm) / ct.slice_mm), k1 = std::floor((c[2] + 45 - ct.z_from_mm) / ct.slice_mm);
-  ct.z_to_mm = ct.z_from_mm + k1 * ct.slice_mm;
-  ct.z_from_mm += k0 * ct.slice_mm;
-  const double p0 = std::floor((c[2] - 45 - pet.z_from_mm) / pet.slice_mm), p1 = std::floor((c[2] + 45 - pet.z_from_mm) / pet.slice_mm);
-  pet.z_to_mm = pet.z_from_mm + p1 * pet.slice_mm;
-  pet.z_from_mm += p0 * pet.slice_mm;
+  const auto ct = testing::cutZ(tp.ct, c[2], 45);
+  const auto pet = testing::cutZ(tp.pet, c[2], 45);
   phantom::RenderOptions ro;
   ro.seed = spec.seed + t;
   const phantom::Rendered r = phantom::render(spec.lesions, tp.physiology, int(t), tp.pose, ct, pet, ro);

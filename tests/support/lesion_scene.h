@@ -2,6 +2,8 @@
 // images recap's ingestion produces, with the analytic truth of every lesion.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,25 @@ bool insideLesion(const phantom::Lesion& lesion, int t, const phantom::Pose& pos
 
 // A body point (mm) in the scanner (LPS mm) for `pose`.
 phantom::Vec3 toScanner(const phantom::Pose& pose, const phantom::Vec3& body_mm);
+
+// `grid` (a phantom CtGrid or PetGrid) cut to [z - half, z + half] on its own slice lattice (from
+// z_from for head-first, from z_to for feet-first), so that the slices kept are the ones the full
+// grid acquires and its truth is the full grid's.
+template <class Grid>
+Grid cutZ(Grid g, double z, double half) {
+  if (!g.feet_first) {
+    const double k0 = std::max(0.0, std::floor((z - half - g.z_from_mm) / g.slice_mm));
+    const double k1 = std::floor((std::min(z + half, g.z_to_mm) - g.z_from_mm) / g.slice_mm + 1e-6);
+    g.z_to_mm = g.z_from_mm + k1 * g.slice_mm;
+    g.z_from_mm = g.z_from_mm + k0 * g.slice_mm;
+  } else {
+    const double k0 = std::max(0.0, std::floor((g.z_to_mm - (z + half)) / g.slice_mm));
+    const double k1 = std::floor((g.z_to_mm - std::max(z - half, g.z_from_mm)) / g.slice_mm + 1e-6);
+    g.z_from_mm = g.z_to_mm - k1 * g.slice_mm;
+    g.z_to_mm = g.z_to_mm - k0 * g.slice_mm;
+  }
+  return g;
+}
 
 // A lesion with one state per timepoint: {diameters, suv} or absent (suv < 0).
 phantom::Lesion makeLesion(const std::string& id, phantom::LesionKind kind, const phantom::Vec3& centre,

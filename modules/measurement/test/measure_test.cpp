@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 
 #include "lesion_scene.h"
 #include "recap/core/error.h"
@@ -119,24 +118,6 @@ TEST_P(Measure, MatchesTruth) {
   EXPECT_NEAR(dot / (m.ldi_mm * m.sdi_mm), 0, 1e-6);
   EXPECT_NEAR(m.ldi.a[2], m.slice_z_mm, 1e-6);
 
-  if (const char* dump = std::getenv("RECAP_DUMP")) {  // debugging aid: the measured slice as raw bytes
-    const auto& f = seg.box.frame;
-    const long k = m.slice_index - seg.box.offset[2];
-    std::ofstream out(std::string(dump) + "/" + c.name + ".raw", std::ios::binary);
-    const int32_t dims[2] = {int32_t(f.size[0]), int32_t(f.size[1])};
-    out.write(reinterpret_cast<const char*>(dims), sizeof dims);
-    for (long j = 0; j < f.size[1]; ++j)
-      for (long i = 0; i < f.size[0]; ++i) {
-        const auto p = f.toPhysical(double(i), double(j), double(k));
-        const size_t v = (size_t(k) * size_t(f.size[1]) + size_t(j)) * size_t(f.size[0]) + size_t(i);
-        dicom::Image::IndexType idx;
-        for (int a = 0; a < 3; ++a) idx[a] = long(i * (a == 0) + j * (a == 1) + k * (a == 2)) + seg.box.offset[a];
-        float rec[5] = {s.ct->GetPixel(idx), seg.fraction[v], float(seg.mask[v]),
-                        float(testing::insideLesion(s.lesions[0], 0, s.pose, {p[0], p[1], p[2]}, true)),
-                        segmentation::sampleAt(*s.pet_clean, p, -1)};
-        out.write(reinterpret_cast<const char*>(rec), sizeof rec);
-      }
-  }
   // Shape: Dice against the analytic ellipsoid for lesions of 15 mm and more.
   if (c.shape == phantom::LesionShape::Ellipsoid && t.ldi_mm >= 15) {
     const auto& f = seg.box.frame;
@@ -203,10 +184,7 @@ TEST(State, TooSmallLesionIsCountedAs5x5) {
 TEST(State, VanishedNodeInFatIsAbsent) {
   auto l = testing::makeLesion("L1", LesionKind::Nodal, Vec3{-40, -40, -120}, 0, {{20, 15, 15, 8}, {0, 0, 0, -1}});
   const auto s = testing::renderScene({l}, {}, 1, moved(), l.centre_mm, grids(0.9, 3, false, 50));
-  const auto seed = s.pose.shift_mm;  // any scanner point: use the lesion's former centre
-  (void)seed;
-  const auto s0 = testing::renderScene({l}, {}, 0, moved(), l.centre_mm, grids(0.9, 3, false, 50));
-  const auto& c = s0.lesion("L1").centre_mm;
+  const Vec3 c = testing::toScanner(s.pose, l.centre_mm);  // where the lesion was
   const auto seg = segmentation::segmentLesion(*s.ct, s.pet.GetPointer(), {c[0], c[1], c[2]});
   EXPECT_FALSE(seg.found);
   const auto m = measureLesion(seg, s.pet.GetPointer());
