@@ -14,6 +14,8 @@ const std::vector<ErrorCodeInfo>& errorCodeTable() {
       {ErrorCode::Output, "output", "the output cannot be written"},
       {ErrorCode::CaseFile, "case_file", "the case file is invalid"},
       {ErrorCode::Interrupted, "interrupted", "stopped by a signal before finishing"},
+      {ErrorCode::BatchSomeFailed, "batch_some_failed", "recap batch: some cases failed, the others are done"},
+      {ErrorCode::BatchNoneOk, "batch_none_ok", "recap batch: every case failed"},
   };
   return table;
 }

@@ -32,6 +32,8 @@ TEST(Error, ExitCodesAreStable) {
   EXPECT_EQ(exitCode(ErrorCode::Output), 8);
   EXPECT_EQ(exitCode(ErrorCode::CaseFile), 9);
   EXPECT_EQ(exitCode(ErrorCode::Interrupted), 10);
+  EXPECT_EQ(exitCode(ErrorCode::BatchSomeFailed), 11);
+  EXPECT_EQ(exitCode(ErrorCode::BatchNoneOk), 12);
 }
 
 TEST(Error, TableIsCompleteOrderedAndUnique) {
@@ -45,8 +47,8 @@ TEST(Error, TableIsCompleteOrderedAndUnique) {
     names.insert(e.name);
     EXPECT_STRNE(e.description, "");
   }
-  EXPECT_EQ(codes.size(), 10u);
-  EXPECT_EQ(names.size(), 10u);
+  EXPECT_EQ(codes.size(), 12u);
+  EXPECT_EQ(names.size(), 12u);
   EXPECT_STREQ(errorCodeName(ErrorCode::MissingMetadata), "missing_metadata");
 }
 

@@ -20,6 +20,8 @@ enum class ErrorCode : int {
   Output = 8,           // the output cannot be written (exists, not writable, disk full)
   CaseFile = 9,         // the case file is invalid (used by commands that read one)
   Interrupted = 10,     // stopped by a signal before finishing
+  BatchSomeFailed = 11, // recap batch: some cases failed, the others succeeded (or were up to date)
+  BatchNoneOk = 12,     // recap batch: every case failed
 };
 
 struct ErrorCodeInfo {
