@@ -16,5 +16,6 @@ void addInfoCommand(CLI::App& app, Action& action);
 void addConvertCommand(CLI::App& app, Action& action);
 void addPhantomCommand(CLI::App& app, Action& action);
 void addAssessCommand(CLI::App& app, Action& action);
+void addBatchCommand(CLI::App& app, Action& action);
 
 }  // namespace recap::cli

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   recap::cli::addConvertCommand(app, action);
   recap::cli::addPhantomCommand(app, action);
   recap::cli::addAssessCommand(app, action);
+  recap::cli::addBatchCommand(app, action);
 
   try {
     app.parse(argc, argv);
