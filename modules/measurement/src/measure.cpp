@@ -149,6 +149,9 @@ LesionMeasurement measureLesion(const segmentation::LesionSegmentation& seg, con
       m.ldi = {phys(d.la), phys(d.lb)};
       m.sdi = {phys(d.sa), phys(d.sb)};
       m.slice_z_mm = f.toPhysical(0, 0, double(k))[2];
+      m.outline.clear();
+      m.outline.reserve(outline.size());
+      for (const Segment& s : outline) m.outline.push_back({phys(s.a), phys(s.b)});
     }
   }
   if (m.ldi_mm <= 0) {

@@ -117,6 +117,21 @@ TEST_P(Measure, MatchesTruth) {
   for (int i = 0; i < 3; ++i) dot += (m.ldi.b[i] - m.ldi.a[i]) * (m.sdi.b[i] - m.sdi.a[i]);
   EXPECT_NEAR(dot / (m.ldi_mm * m.sdi_mm), 0, 1e-6);
   EXPECT_NEAR(m.ldi.a[2], m.slice_z_mm, 1e-6);
+  // The outline (drawn by the report) is on the measured slice, around the LDi's midpoint: every
+  // point within LDi/2 + 1 voxel of it, and the LDi's end points on it.
+  ASSERT_GE(m.outline.size(), 8u);
+  const double voxel = c.grids.ct_pixel_mm;
+  double mid[3], to_a = 1e9, to_b = 1e9;
+  for (int i = 0; i < 3; ++i) mid[i] = 0.5 * (m.ldi.a[i] + m.ldi.b[i]);
+  for (const Caliper& s : m.outline)
+    for (const Point3& p : {s.a, s.b}) {
+      EXPECT_NEAR(p[2], m.slice_z_mm, 1e-6);
+      EXPECT_LE(std::hypot(p[0] - mid[0], p[1] - mid[1]), m.ldi_mm / 2 + voxel);
+      to_a = std::min(to_a, std::hypot(p[0] - m.ldi.a[0], p[1] - m.ldi.a[1]));
+      to_b = std::min(to_b, std::hypot(p[0] - m.ldi.b[0], p[1] - m.ldi.b[1]));
+    }
+  EXPECT_LT(to_a, 1e-6);
+  EXPECT_LT(to_b, 1e-6);
 
   // Shape: Dice against the analytic ellipsoid for lesions of 15 mm and more.
   if (c.shape == phantom::LesionShape::Ellipsoid && t.ldi_mm >= 15) {

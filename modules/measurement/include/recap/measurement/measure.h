@@ -32,6 +32,7 @@ struct LesionMeasurement {
   int slice_index = -1;         // CT slice (index in the CT volume) of the measurement
   double slice_z_mm = 0;        // its position (LPS z of the slice centre)
   Caliper ldi, sdi;
+  std::vector<Caliper> outline;  // the lesion's outline on that slice: segments, LPS mm (reports draw it)
   double volume_ml = 0;
   // PET (when a PET was given and covers the lesion).
   bool pet = false;
