@@ -1,7 +1,7 @@
 // recap assess CASE.yaml --out DIR: one patient, all timepoints. Reads the case file, indexes each
 // timepoint's folder, loads its selected CT (HU) and PET (SUVbw), runs assess::assessPatient
-// (tracking, segmentation, measurement, reference regions, response) and writes assessment.json and
-// lesions.csv (docs/formats.md), with a per-timepoint summary on stdout.
+// (tracking, segmentation, measurement, reference regions, response) and writes assessment.json,
+// lesions.csv and report.html (docs/formats.md), with a per-timepoint summary on stdout.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -20,6 +20,7 @@
 #include "recap/core/files.h"
 #include "recap/dicom/index.h"
 #include "recap/dicom/volume.h"
+#include "recap/report/report.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;  // fields in the documented order
@@ -212,6 +213,42 @@ std::string lesionsCsv(const json& a) {
   return out.str();
 }
 
+// What the report draws for a lesion: recap's own outline and calipers on the measured slice (a
+// reviewer's LDi/SDi override changes the numbers, not the drawing), or the seed when absent.
+report::KeyImageInput keyImageInput(const assess::LesionOutcome& l) {
+  const measurement::LesionMeasurement& m = l.measurement;
+  report::KeyImageInput k;
+  k.lesion_id = l.id;
+  k.absent = m.state == measurement::LesionState::Absent || m.slice_index < 0;
+  k.seed_mm = l.seed_mm;
+  k.slice_index = m.slice_index;
+  k.ldi_mm = m.ldi_mm;
+  for (const auto& s : m.outline) k.outline.push_back({s.a, s.b});
+  if (!k.absent && m.ldi_mm > 0) k.ldi = report::Segment3{m.ldi.a, m.ldi.b};
+  if (!k.absent && m.sdi_mm > 0) k.sdi = report::Segment3{m.sdi.a, m.sdi.b};
+  return k;
+}
+
+// report.html from the json written to assessment.json (so that its numbers are those) and the
+// images the assessment was made on.
+std::string reportHtml(const json& j, const std::vector<LoadedTimepoint>& loaded, const assess::Assessment& a) {
+  std::vector<report::TimepointImages> images;
+  for (size_t t = 0; t < a.timepoints.size(); ++t) {
+    report::TimepointImages ti;
+    ti.ct = loaded[t].ct.GetPointer();
+    ti.pet = loaded[t].pet ? loaded[t].pet.GetPointer() : nullptr;
+    for (const auto& l : a.timepoints[t].lesions) ti.lesions.push_back(keyImageInput(l));
+    images.push_back(std::move(ti));
+  }
+  report::ReportOptions o;
+  o.generator = std::string("recap ") + RECAP_VERSION;
+  const auto start = std::chrono::steady_clock::now();
+  report::Report r = report::renderReport(j, images, o);
+  spdlog::info("report: {} images, {:.0f} KB, rendered in {:.2f} s", r.images, double(r.html.size()) / 1024,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return std::move(r.html);
+}
+
 void printSummary(const json& a) {
   std::printf("%-12s %-10s %12s %10s %6s %9s\n", "timepoint", "date", "SPD (mm2)", "change", "CT", "Deauville");
   for (const json& tp : a["timepoints"]) {
@@ -275,10 +312,14 @@ int runAssess(const AssessOptions& o) {
                    l.measurement.ldi_mm, l.measurement.sdi_mm);
 
   const json j = assessmentJson(c, loaded, a);
+  // The report is rendered before anything is written, so that a failure leaves no output.
+  const std::string html = reportHtml(j, loaded, a);
   writeFileAtomic(out / "assessment.json", j.dump(2) + "\n");
   writeFileAtomic(out / "lesions.csv", lesionsCsv(j));
+  writeFileAtomic(out / "report.html", html);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  spdlog::info("wrote {} and {} ({:.0f} s)", (out / "assessment.json").string(), (out / "lesions.csv").string(), secs);
+  spdlog::info("wrote {}, {} and {} ({:.0f} s)", (out / "assessment.json").string(), (out / "lesions.csv").string(),
+               (out / "report.html").string(), secs);
   printSummary(j);
   return 0;
 }
@@ -289,7 +330,7 @@ void addAssessCommand(CLI::App& app, Action& action) {
   auto opts = std::make_shared<AssessOptions>();
   CLI::App* cmd = app.add_subcommand("assess", "Assess one patient (all timepoints) from a case file: Lugano 2014 and Deauville");
   cmd->add_option("case", opts->case_file, "case file (YAML, docs/case-file.md)")->required();
-  cmd->add_option("-o,--out", opts->out, "output folder for assessment.json and lesions.csv (created if needed)")->required();
+  cmd->add_option("-o,--out", opts->out, "output folder for assessment.json, lesions.csv and report.html (created if needed)")->required();
   cmd->add_flag("--force", opts->force, "write into a non-empty output folder, replacing earlier outputs");
   cmd->callback([opts, &action] { action = [opts] { return runAssess(*opts); }; });
 }

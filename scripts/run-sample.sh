@@ -2,7 +2,8 @@
 # Sets up recap and runs its main job on the bundled sample patient: the sample (3 timepoints) is
 # generated from dicom_samples/presets/sample.yaml into build/sample on first use; then recap lists
 # what it finds, converts every CT and PET volume to NIfTI in build/sample-out, and assesses the
-# patient from its case file (dicom_samples/sample-case.yaml) into build/sample-assessment.
+# patient from its case file (dicom_samples/sample-case.yaml) into build/sample-assessment
+# (assessment.json, lesions.csv and the reviewer's report.html).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -25,4 +26,4 @@ echo
 cp dicom_samples/sample-case.yaml "$sample/case.yaml"
 "$recap" assess "$sample/case.yaml" --out "$build/sample-assessment" --force
 echo
-echo "Assessment written to $build/sample-assessment: assessment.json, lesions.csv"
+echo "Assessment written to $build/sample-assessment: assessment.json, lesions.csv, report.html (open it in a browser)"

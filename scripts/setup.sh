@@ -7,18 +7,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
-mapfile -t pkgs < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' scripts/deps-apt.txt | grep -v '^$')
-missing=()
-for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "setup: installing ${#missing[@]} Debian package(s): ${missing[*]}" >&2
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source scripts/apt-install.sh
+install_missing scripts/deps-apt.txt
 
 sanitize="${RECAP_SANITIZE:-OFF}"
 build="${RECAP_BUILD_DIR:-build}"

@@ -6,6 +6,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 scripts/setup.sh
+# Test-only packages (headless Chromium for the report test), not needed to build or run recap.
+source scripts/apt-install.sh
+install_missing scripts/deps-apt-test.txt
 build="${RECAP_BUILD_DIR:-build}"
 [ "${RECAP_SANITIZE:-OFF}" = "ON" ] && build="${RECAP_BUILD_DIR:-build-asan}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"

@@ -1,8 +1,10 @@
 // recap assess end to end on the bundled sample patient (3 timepoints: baseline, a partial
 // response, progression from the nadir): the phantom is generated with `recap phantom`, a case file
 // is written from its truth.json (targets at their baseline centres, new lesions at their centres
-// where they appear), and assessment.json and lesions.csv are checked against the truth. Bad case
-// files and an occupied output folder are refused with their documented exit codes.
+// where they appear), and assessment.json, lesions.csv and report.html are checked against the truth
+// and each other. Bad case files and an occupied output folder are refused with their documented
+// exit codes. The sample's report.html and assessment.json are left in RECAP_E2E_ARTIFACTS for the
+// headless-browser test (report_browser_test.cpp).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -211,13 +213,83 @@ void checkCsv(const Sample& s) {
   EXPECT_EQ(rows, 3u * labels_.size());
 }
 
+// The text after `from` up to the next `to`, searching from `pos`; advances `pos` ("" if absent).
+std::string between(const std::string& s, const std::string& from, const std::string& to, size_t& pos) {
+  const size_t a = s.find(from, pos);
+  if (a == std::string::npos) return {};
+  const size_t b = s.find(to, a + from.size());
+  if (b == std::string::npos) return {};
+  pos = b;
+  return s.substr(a + from.size(), b - a - from.size());
+}
+
+void checkReport(const Sample& s) {
+  const fs::path out = s.dir / "out";
+  ASSERT_TRUE(fs::exists(out / "report.html"));
+  // Written atomically: nothing but the three outputs in the folder (no temporary file left).
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(out)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"assessment.json", "lesions.csv", "report.html"}));
+  const std::string h = readText(out / "report.html");
+  const json a = json::parse(readText(out / "assessment.json"));
+  EXPECT_EQ(h.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(h.find("</html>"), std::string::npos);
+  EXPECT_NE(h.find("SAMPLE-001"), std::string::npos);
+  EXPECT_NE(h.find("lugano2014 " + a["criteria"]["version"].get<std::string>()), std::string::npos);
+  // Every timepoint and every lesion, and the measurements table's numbers those of assessment.json.
+  for (const json& tp : a["timepoints"]) {
+    const std::string label = tp["label"].get<std::string>();
+    EXPECT_NE(h.find("id=\"tp-" + label + "\""), std::string::npos) << label;
+    EXPECT_NE(h.find(tp["date"].get<std::string>()), std::string::npos) << label;
+    for (const json& r : tp["response_reasons"]) EXPECT_NE(h.find(r["rule"].get<std::string>()), std::string::npos);
+  }
+  size_t pos = h.find("<table class=\"measurements\">");
+  ASSERT_NE(pos, std::string::npos);
+  size_t rows = 0;
+  for (const json& tp : a["timepoints"])
+    for (const json& l : tp["lesions"]) {
+      const std::string row = between(h, "<tr data-timepoint=\"", "</tr>", pos);
+      ASSERT_FALSE(row.empty());
+      ++rows;
+      EXPECT_EQ(row.rfind(tp["label"].get<std::string>() + "\" data-lesion=\"" + l["id"].get<std::string>() + "\"", 0), 0u) << row;
+      for (const char* k : {"ldi_mm", "sdi_mm", "ppd_mm2", "suv_max", "suv_peak"}) {
+        size_t p = 0;
+        const std::string cell = between(row, std::string("class=\"") + k + " num\">", "<", p);
+        if (l[k].is_null()) {
+          EXPECT_EQ(cell, "n/a") << k;
+        } else {
+          EXPECT_EQ(std::stod(cell), l[k].get<double>()) << k << " of " << l["id"] << " at " << tp["label"];
+        }
+      }
+      for (const char* k : {"kind", "status"}) {
+        size_t p = 0;
+        EXPECT_EQ(between(row, std::string("class=\"") + k + "\">", "<", p), l[k].get<std::string>());
+      }
+    }
+  EXPECT_EQ(rows, 3u * s.labels.size());
+  // One CT and one PET/CT image per lesion per timepoint, and the plot; all PNG data URIs.
+  size_t images = 0, png = 0;
+  for (size_t p = h.find("<img "); p != std::string::npos; p = h.find("<img ", p + 1)) {
+    ++images;
+    png += h.compare(p, 37, "<img src=\"data:image/png;base64,iVBOR") == 0;
+  }
+  EXPECT_EQ(images, 2 * rows + 1);
+  EXPECT_EQ(png, images);
+}
+
 // One test (generation and two assessments of a full-size patient, about 2 minutes): responses,
 // Deauville, lesion states and diameters against the truth; the CSV against the JSON; a rerun gives
 // the same bytes; the occupied output folder is refused.
 TEST(Assess, SamplePatientMatchesItsTruthAndRerunsIdentically) {
+  const fs::path artifacts = RECAP_E2E_ARTIFACTS;  // for report_browser_test.cpp; never a stale one
+  fs::remove_all(artifacts);
   const Sample s = makeSample();
   ASSERT_EQ(s.generated.exit_code, 0) << s.generated.err;
   ASSERT_EQ(s.assessed.exit_code, 0) << s.assessed.err;
+  fs::create_directories(artifacts);
+  for (const char* f : {"report.html", "assessment.json"})
+    fs::copy_file(s.dir / "out" / f, artifacts / f, fs::copy_options::overwrite_existing);
   {
     SCOPED_TRACE("assessment.json against truth.json");
     checkAgainstTruth(s);
@@ -225,6 +297,10 @@ TEST(Assess, SamplePatientMatchesItsTruthAndRerunsIdentically) {
   {
     SCOPED_TRACE("lesions.csv against assessment.json");
     checkCsv(s);
+  }
+  {
+    SCOPED_TRACE("report.html against assessment.json");
+    checkReport(s);
   }
   const RunResult occupied = runRecap({"assess", (s.dir / "sample" / "case.yaml").string(), "--out", (s.dir / "out").string()});
   EXPECT_EQ(occupied.exit_code, 8);
@@ -237,6 +313,7 @@ TEST(Assess, SamplePatientMatchesItsTruthAndRerunsIdentically) {
   EXPECT_EQ(again.out, s.assessed.out);
   EXPECT_EQ(readText(s.dir / "out-rerun" / "assessment.json"), readText(s.dir / "out" / "assessment.json"));
   EXPECT_EQ(readText(s.dir / "out-rerun" / "lesions.csv"), readText(s.dir / "out" / "lesions.csv"));
+  EXPECT_EQ(readText(s.dir / "out-rerun" / "report.html"), readText(s.dir / "out" / "report.html"));
   fs::remove_all(s.dir);
 }
 
