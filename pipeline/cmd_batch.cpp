@@ -39,8 +39,8 @@ namespace recap::cli {
 namespace {
 
 // Peak resident memory of one `recap assess` on a full-size three-timepoint case (the bundled
-// sample at full resolution, /usr/bin/time -v; docs/performance.md), rounded up.
-constexpr double kAssessPeakGb = 1.5;
+// sample at full resolution: 1.6 GB, /usr/bin/time -v; docs/performance.md), rounded up.
+constexpr double kAssessPeakGb = 2.0;
 
 struct BatchOptions {
   std::string input;
@@ -110,9 +110,11 @@ class Progress {
     const auto now = Clock::now();
     if (tty_) {
       const size_t width = 30, filled = total_ ? done_ * width / total_ : width;
-      std::fprintf(stderr, "\r\033[K[%s%s] %s", std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
-                   line().c_str());
+      const std::string text = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] " + line();
+      if (drawn_ && text == shown_) return;  // redrawn when it changes (about once a second)
+      std::fprintf(stderr, "\r\033[K%s", text.c_str());
       std::fflush(stderr);
+      shown_ = text;
       drawn_ = true;
     } else if (!force && std::chrono::duration<double>(now - last_).count() >= interval_) {
       spdlog::info("progress: {}", line());
@@ -122,6 +124,7 @@ class Progress {
   size_t total_, done_ = 0, failed_ = 0, skipped_ = 0, running_ = 0, ran_ = 0;
   double interval_;
   bool tty_, drawn_ = false;
+  std::string shown_;
   Clock::time_point start_ = Clock::now(), last_ = Clock::now();
 };
 
@@ -193,7 +196,7 @@ int runMerge(const BatchOptions& o) {
   std::vector<batch::SummaryRow> rows = batch::mergeSummaries(sources);
   const fs::path out(o.out);
   ensureWritableDirectory(out);
-  writeOutputs(out, rows, "recap batch: " + std::to_string(o.merge.size()) + " shards merged");
+  writeOutputs(out, rows, "recap batch: " + std::to_string(o.merge.size()) + (o.merge.size() == 1 ? " shard" : " shards") + " merged");
   const batch::Outcome oc = batch::outcomeOf(rows);
   spdlog::info("merged {} shards: {} cases, {} ok, {} failed -> {}", o.merge.size(), oc.cases, oc.ok, oc.failed,
                (out / "batch_summary.csv").string());
@@ -213,6 +216,15 @@ int runBatch(const BatchOptions& o) {
   const fs::path out(o.out);
   if (fs::exists(out) && !fs::is_directory(out)) throw Error(ErrorCode::Output, out.string(), "exists and is not a folder");
   ensureWritableDirectory(out);
+  // DIR/<case> is replaced by each result: it must not hold a case's inputs (e.g. --out INPUT).
+  for (const auto& c : cases) {
+    const fs::path dest = fs::weakly_canonical(out / c.name), file = fs::weakly_canonical(c.case_file);
+    const auto [end, at] = std::mismatch(dest.begin(), dest.end(), file.begin(), file.end());
+    if (end == dest.end())
+      throw Error(ErrorCode::Usage, out.string(),
+                  "the output folder of case '" + c.name + "' would replace its input " + c.case_file.string() +
+                      "; choose an --out outside the cases");
+  }
 
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   size_t limit = o.jobs ? o.jobs : cores;
@@ -361,7 +373,9 @@ int runBatch(const BatchOptions& o) {
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
 
-  std::string title = "recap batch: " + fs::path(o.input).filename().string();
+  fs::path input_name(o.input);
+  if (input_name.filename().empty()) input_name = input_name.parent_path();  // "trial/"
+  std::string title = "recap batch: " + input_name.filename().string();
   if (!o.shard.empty()) title += " (shard " + o.shard + ")";
   writeOutputs(out, rows, title);
   const batch::Outcome oc = batch::outcomeOf(rows);
@@ -385,7 +399,7 @@ void addBatchCommand(CLI::App& app, Action& action) {
   cmd->add_option("--memory-budget", opts->memory_budget_gb,
                   "GB for all running cases together: caps --jobs at budget / --memory-per-case")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--memory-per-case", opts->memory_per_case_gb, "GB one case needs at its peak (default 1.5)")
+  cmd->add_option("--memory-per-case", opts->memory_per_case_gb, "GB one case needs at its peak (default 2)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--force", opts->force, "rerun cases that are up to date");
   cmd->add_option("--shard", opts->shard, "K/N: run only the K-th of N deterministic shards of the cases");

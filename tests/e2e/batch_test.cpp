@@ -279,6 +279,12 @@ TEST_F(Batch, ManifestOfOnlyFailingCasesExits12) {
   EXPECT_TRUE(fs::is_regular_file(dir_ / "none" / "bad-one" / "batch_error.json"));
   const RunResult missing = runRecap({"batch", (dir_ / "nowhere").string(), "--out", (dir_ / "none").string()});
   EXPECT_EQ(missing.exit_code, 3) << missing.err;
+  // Results written over the inputs are refused before anything runs.
+  const RunResult over = runRecap({"batch", (dir_ / "cases").string(), "--out", (dir_ / "cases").string()});
+  EXPECT_EQ(over.exit_code, 2) << over.err;
+  EXPECT_NE(over.err.find("would replace its input"), std::string::npos) << over.err;
+  EXPECT_TRUE(fs::is_regular_file(dir_ / "cases" / "P01" / "case.yaml"));
+  EXPECT_TRUE(hidden(dir_ / "cases").empty());
 }
 
 }  // namespace
