@@ -13,6 +13,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -235,7 +236,11 @@ int runBatch(const BatchOptions& o) {
                    o.memory_per_case_gb, by_memory, limit);
     limit = std::min(limit, by_memory);
   }
-  const std::string threads = std::to_string(std::max<size_t>(1, cores / std::min(limit, std::max<size_t>(1, cases.size()))));
+  // ITK threads per case: the cores shared among the concurrent cases, unless the user set it.
+  const char* user_threads = std::getenv("ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS");
+  const std::string threads =
+      user_threads ? std::string(user_threads)
+                   : std::to_string(std::max<size_t>(1, cores / std::min(limit, std::max<size_t>(1, cases.size()))));
 
   // Leftovers of an interrupted (killed) earlier batch: temporaries of these cases.
   for (const auto& d : fs::directory_iterator(out)) {
@@ -280,9 +285,7 @@ int runBatch(const BatchOptions& o) {
       fs::create_directories(r.tmp);
       const pid_t pid = batch::spawnLogged(
           exe, {"recap", "assess", c.case_file.string(), "--out", r.tmp.string(), "--force"}, r.tmp / "recap.log",
-          {{"ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS", std::getenv("ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS")
-                                                        ? std::getenv("ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS")
-                                                        : threads}});
+          {{"ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS", threads}});
       running.emplace(pid, r);
       progress.say(spdlog::level::debug, c.name + ": started (pid " + std::to_string(pid) + ")");
     }
@@ -297,11 +300,12 @@ int runBatch(const BatchOptions& o) {
     if (it == running.end()) continue;
     Running r = it->second;
     running.erase(it);
-    if (g_stop_signal) {  // stopped while we waited: treated below as interrupted
-      removeQuietly(r.tmp);
-      break;
-    }
     const batch::ChildEnd end = batch::childEnd(status);
+    if (g_stop_signal && (end.signal == SIGINT || end.signal == SIGTERM)) {
+      // Signalled with the batch (e.g. a scheduler signalling the whole job): interrupted, not failed.
+      removeQuietly(r.tmp);
+      continue;
+    }
     const double secs = std::chrono::duration<double>(Clock::now() - r.start).count();
     ++done, ++ran;
     const fs::path dest = out / r.c.name;
