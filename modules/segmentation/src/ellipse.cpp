@@ -144,8 +144,24 @@ void completeAlongEllipses(std::vector<float>& fraction, const std::vector<float
     if (other < 3 || total < 16 || double(ct_pts.size()) < 0.6 * double(total)) continue;
     Ellipse2 e;
     double rms = 0;
-    const bool fitted = fitEllipse(ct_pts, e, rms);
-    if (!fitted || rms > 0.7 * px) continue;
+    bool fitted = fitEllipse(ct_pts, e, rms);
+    // Robustly: CT-drawn points at the very ends of a contact (where lesion, neighbour and fat meet)
+    // stray from the lesion's ellipse; they are left out and the ellipse fitted again to the rest.
+    std::vector<std::array<double, 2>> kept = ct_pts;
+    for (int round = 0; round < 3 && fitted; ++round) {
+      std::vector<double> res;
+      for (const auto& p : kept) res.push_back(std::abs(e.distance(p[0], p[1])));
+      std::vector<double> sorted = res;
+      std::nth_element(sorted.begin(), sorted.begin() + long(sorted.size() / 2), sorted.end());
+      const double limit = std::max(0.35 * px, 3 * 1.4826 * sorted[sorted.size() / 2]);
+      std::vector<std::array<double, 2>> next;
+      for (size_t q = 0; q < kept.size(); ++q)
+        if (res[q] <= limit) next.push_back(kept[q]);
+      if (next.size() == kept.size()) break;
+      kept.swap(next);
+      fitted = fitEllipse(kept, e, rms);
+    }
+    if (!fitted || rms > 0.7 * px || double(kept.size()) < 0.8 * double(ct_pts.size())) continue;
     double lo_x = 1e300, hi_x = -1e300, lo_y = 1e300, hi_y = -1e300;
     for (const auto& p : ct_pts) {
       lo_x = std::min(lo_x, p[0]);

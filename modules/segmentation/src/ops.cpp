@@ -239,4 +239,32 @@ std::vector<int> watershedByDynamics(const std::vector<float>& height, const Mas
   return label;
 }
 
+Mask valleysInPlane(const std::vector<float>& v, const Dims& d, float depth, double reach_mm) {
+  Mask out(d.count(), 0);
+  static const int dirs[4][2] = {{1, 0}, {0, 1}, {1, 1}, {1, -1}};
+  for (long k = 0; k < d.n[2]; ++k)
+    for (long j = 0; j < d.n[1]; ++j)
+      for (long i = 0; i < d.n[0]; ++i) {
+        const float here = v[d.at(i, j, k)];
+        for (const auto& dir : dirs) {
+          const double step = std::hypot(dir[0] * d.mm[0], dir[1] * d.mm[1]);
+          const long reach = std::max(1L, long(reach_mm / step));
+          float side[2] = {-1e30f, -1e30f};
+          for (int s = 0; s < 2; ++s) {
+            const int sign = s ? -1 : 1;
+            for (long t = 1; t <= reach; ++t) {
+              const long a = i + sign * dir[0] * t, b = j + sign * dir[1] * t;
+              if (!d.contains(a, b, k)) break;
+              side[s] = std::max(side[s], v[d.at(a, b, k)]);
+            }
+          }
+          if (side[0] >= here + depth && side[1] >= here + depth) {
+            out[d.at(i, j, k)] = 1;
+            break;
+          }
+        }
+      }
+  return out;
+}
+
 }  // namespace recap::segmentation::detail

@@ -37,6 +37,11 @@ std::vector<float> distanceInside(const Mask& mask, const Dims& d, bool in_plane
 // Squared distance (mm^2) from each voxel to the nearest voxel where mask != 0.
 std::vector<float> distanceOutside(const Mask& mask, const Dims& d, bool in_plane);
 
+// In-plane valleys: voxels below their surroundings on both sides along some direction (x, y or
+// a diagonal) by at least `depth` within `reach_mm`: the thin fat plane between two bodies of soft
+// tissue that blur and smoothing have filled in.
+Mask valleysInPlane(const std::vector<float>& v, const Dims& d, float depth, double reach_mm);
+
 // Watershed of `height` (higher = deeper inside) over the voxels of `mask`, by flooding from the
 // top with union-find; two basins merge when the lower of their peaks stands less than `h` above
 // the level where they meet (their dynamics). Returns a label per voxel (0 outside the mask).

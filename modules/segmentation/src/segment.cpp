@@ -88,6 +88,13 @@ constexpr double kPetLevel = 0.41;
 constexpr double kCtNoiseHu = 6;
 // Half-way between fat (-100 HU) and soft tissue (40 HU).
 constexpr double kFatSoftTissueMidHu = -30;
+// Depth below both sides that makes a voxel a fat plane between two bodies (several times the
+// noise left after smoothing).
+constexpr float kValleyHu = 20;
+// A ring voxel within this of the lesion's HU is tissue like the lesion's; the CT's say fades from
+// kAlikeFrom to kAlikeFrom + kAlikeSpan of such tissue in the ring.
+constexpr double kAlikeHu = 20;
+constexpr float kAlikeFrom = 0.2f, kAlikeSpan = 0.3f;
 
 
 
@@ -135,6 +142,12 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   Mask band(d.count());
   for (size_t v = 0; v < band.size(); ++v)
     band[v] = cts[v] >= band_low && cts[v] <= mu0 + o.band_above_hu;
+  // A thin fat plane between the lesion and a neighbour of its density (a node just off the psoas)
+  // is filled in by blur and smoothing; its valley is not the lesion's tissue.
+  {
+    const Mask valley = detail::valleysInPlane(cts, d, kValleyHu, 2.5);
+    for (size_t v = 0; v < band.size(); ++v) band[v] = band[v] && !valley[v];
+  }
   size_t seed = d.at(si, sj, sk);
   if (!band[seed]) seed = nearestInSlice(band, d, si, sj, sk, 2.0);
   if (seed == std::string::npos) {
@@ -272,14 +285,18 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   const double mu = median(core);
   r.lesion_hu = mu;
   const float ring_lo = float(2.25 * px * px), ring_hi = float(std::pow(std::max(4.0, 3 * px), 2));
-  std::vector<float> ring_sum(d.count()), ring_w(d.count());
+  // ring_alike: how much of the ring is tissue of the lesion's own density (a vessel, bowel, muscle
+  // beside it), where the CT cannot tell lesion from neighbour even if fat lies nearby.
+  std::vector<float> ring_sum(d.count()), ring_w(d.count()), ring_alike(d.count());
   for (size_t v = 0; v < ring_sum.size(); ++v)
     if (outside[v] > ring_lo && outside[v] <= ring_hi) {
       ring_sum[v] = cts[v];
       ring_w[v] = 1;
+      ring_alike[v] = tissue[v] && std::abs(cts[v] - mu) <= kAlikeHu;
     }
   detail::smoothInPlane(ring_sum, d, 2.0);
   detail::smoothInPlane(ring_w, d, 2.0);
+  detail::smoothInPlane(ring_alike, d, 2.0);
   // Against tissue of the same density that the watershed split off (a vessel, a muscle), the
   // outline is the split itself: the PET's half-way level is drawn inwards at a lesion's narrow
   // tips by the PET blur. Elsewhere (a lesion within an organ) the PET places it.
@@ -301,10 +318,15 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     if (!lesion[v] && outside[v] > band_out) continue;
     if (lesion[v] && inside[v] > band_in) continue;
     near_edge[v] = 1;
-    if (ring_w[v] > 0.05f) {
+    // A neighbour of the lesion's density that the watershed split off (a vessel, a muscle) is
+    // not lesion even where fat beside it gives its voxels CT contrast.
+    // Nor is what lies more than a voxel beyond the delineated region (the PET cut): where a vessel
+    // of the lesion's density meets fat next to the lesion, its voxels have CT contrast too.
+    if (ring_w[v] > 0.05f && !split_off[v] && outside[v] <= float(px * px) + 1e-3f) {
       const double b = ring_sum[v] / ring_w[v];
       const double contrast = std::abs(mu - b);
       w_ct[v] = float(std::clamp((contrast - 10) / 20, 0.0, 1.0));
+      w_ct[v] *= float(std::clamp(1 - (ring_alike[v] / ring_w[v] - kAlikeFrom) / kAlikeSpan, 0.0f, 1.0f));
       // Between the background and the lesion, the partial-volume fraction; beyond the lesion's
       // HU on the other side (liver beside a lesion that borders fat), other tissue.
       const bool beyond_lesion = mu > b ? cts[v] > mu : cts[v] < mu;

@@ -89,5 +89,26 @@ TEST(Smooth, KeepsAConstantAndSpreadsAnImpulseAsAGaussian) {
   EXPECT_NEAR(imp[d.at(22, 20, 0)] / imp[d.at(20, 20, 0)], std::exp(-0.5), 1e-2);
 }
 
+TEST(Valleys, AThinFatPlaneBetweenTwoTissuesIsAValleyAStepIsNot) {
+  // Soft tissue (40 HU) | a fat plane blurred to -10 HU, 2 voxels wide | soft tissue; and on the
+  // next slice a plain step from soft tissue to fat.
+  const Dims d = dims(30, 5, 2, 0.8, 0.8, 3);
+  std::vector<float> v(d.count(), 40.0f);
+  for (long j = 0; j < 5; ++j) {
+    v[d.at(14, j, 0)] = v[d.at(15, j, 0)] = -10.0f;
+    for (long i = 15; i < 30; ++i) v[d.at(i, j, 1)] = -100.0f;
+  }
+  const Mask valley = valleysInPlane(v, d, 20.0f, 2.5);
+  for (long j = 0; j < 5; ++j) {
+    EXPECT_EQ(valley[d.at(14, j, 0)], 1) << j;
+    EXPECT_EQ(valley[d.at(15, j, 0)], 1) << j;
+    EXPECT_EQ(valley[d.at(10, j, 0)], 0) << j;
+    for (long i = 0; i < 30; ++i) EXPECT_EQ(valley[d.at(i, j, 1)], 0) << i << "," << j;
+  }
+  // A dip shallower than the depth asked for is noise, not a plane of fat.
+  const Mask shallow = valleysInPlane(v, d, 60.0f, 2.5);
+  EXPECT_EQ(shallow[d.at(14, 2, 0)], 0);
+}
+
 }  // namespace
 }  // namespace recap::segmentation::detail
