@@ -1,0 +1,68 @@
+#include "preset_lesions.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "lesion_scene.h"
+#include "phantom_image.h"
+#include "recap/phantom/spec.h"
+
+namespace recap::testing {
+
+bool PresetLesionRun::withinTarget() const {
+  if (state != expected_state) return false;
+  if (expected_state == "absent" || truth_ldi_mm < 10) return true;
+  return std::abs(ldi_mm - truth_ldi_mm) <= std::max(1.0, 0.05 * truth_ldi_mm) &&
+         std::abs(sdi_mm - truth_sdi_mm) <= std::max(1.0, 0.05 * truth_sdi_mm);
+}
+
+std::vector<PresetLesionRun> measurePresetLesions(const std::string& preset,
+                                                  const std::function<void(const PresetLesionContext&)>& inspect) {
+  std::vector<PresetLesionRun> runs;
+  const phantom::PhantomSpec spec = phantom::parseSpec(phantom::presetYaml(preset), preset);
+  for (size_t t = 0; t < spec.timepoints.size(); ++t) {
+    const phantom::TimepointSpec& tp = spec.timepoints[t];
+    for (const phantom::Lesion& lesion : spec.lesions) {
+      bool seen = false;
+      for (size_t u = 0; u <= t; ++u) seen = seen || lesion.states[u].present;
+      if (!seen) continue;
+      // 90 mm of z around the lesion on the grid's own slice lattice: the truth's slices.
+      const phantom::Vec3 centre = toScanner(tp.pose, lesion.centre_mm);
+      phantom::RenderOptions ro;
+      ro.seed = spec.seed + t;
+      const phantom::Rendered r = phantom::render(spec.lesions, tp.physiology, int(t), tp.pose,
+                                                  cutZ(tp.ct, centre[2], 45), cutZ(tp.pet, centre[2], 45), ro);
+      const phantom::LesionTruth* truth = nullptr;
+      for (const auto& l : r.truth.lesions)
+        if (l.id == lesion.id) truth = &l;
+      if (!truth) continue;
+      const auto ct = toImage(r.ct), pet = toImage(r.pet), clean = toImage(r.pet_clean);
+      const phantom::Vec3 seed = truth->present ? truth->centre_mm : centre;
+      const auto start = std::chrono::steady_clock::now();
+      const auto seg = segmentation::segmentLesion(*ct, pet.GetPointer(), {seed[0], seed[1], seed[2]});
+      const auto m = measurement::measureLesion(seg, pet.GetPointer());
+      PresetLesionRun run;
+      run.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      run.preset = preset;
+      run.timepoint = tp.label;
+      run.lesion = lesion.id;
+      run.state = measurement::stateName(m.state);
+      run.expected_state = !truth->present ? "absent" : truth->ldi_mm < 5 ? "too_small" : "measured";
+      run.ldi_mm = m.ldi_mm;
+      run.sdi_mm = m.sdi_mm;
+      run.truth_ldi_mm = truth->ldi_mm;
+      run.truth_sdi_mm = truth->sdi_mm;
+      if (truth->present && m.state != measurement::LesionState::Absent) {
+        const auto on_clean = measurement::measureLesion(seg, clean.GetPointer());
+        run.pet = on_clean.pet;
+        run.suv_max_clean = on_clean.suv_max;
+        run.truth_suv_max = truth->suv_max;
+      }
+      runs.push_back(run);
+      if (inspect) inspect({r, lesion, int(t), tp.label, tp.pose, seg, m});
+    }
+  }
+  return runs;
+}
+
+}  // namespace recap::testing
