@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -46,8 +47,9 @@ double seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
-// The sample, generated and assessed once (~40 s + ~35 s); the checks below share it.
+// A preset patient, generated and assessed once (the sample: ~40 s + ~35 s); the checks share it.
 struct Sample {
+  std::string preset, patient_id;
   fs::path dir;
   RunResult generated, assessed;
   std::vector<std::string> labels;
@@ -55,14 +57,16 @@ struct Sample {
   std::string case_text;
 };
 
-Sample makeSample() {
+Sample makeSample(const std::string& preset, const std::string& patient_id) {
   Sample s;
-  s.dir = fs::temp_directory_path() / ("recap-e2e-assess-" + std::to_string(::getpid()));
+  s.preset = preset;
+  s.patient_id = patient_id;
+  s.dir = fs::temp_directory_path() / ("recap-e2e-assess-" + preset + "-" + std::to_string(::getpid()));
   fs::remove_all(s.dir);
   fs::create_directories(s.dir);
   auto t0 = std::chrono::steady_clock::now();
-  s.generated = runRecap({"phantom", "--preset", "sample", "--out", (s.dir / "sample").string()});
-  std::printf("recap phantom --preset sample: %.1f s\n", seconds(t0));
+  s.generated = runRecap({"phantom", "--preset", preset, "--out", (s.dir / "sample").string()});
+  std::printf("recap phantom --preset %s: %.1f s\n", preset.c_str(), seconds(t0));
   if (s.generated.exit_code != 0) return s;
   const json phantom = json::parse(readText(s.dir / "sample" / "phantom.json"));
   for (const json& tp : phantom["timepoints"]) {
@@ -71,7 +75,7 @@ Sample makeSample() {
   }
   // The case file, as a reviewer would mark the lesions: targets at their baseline centres, new
   // lesions at their centres on the timepoint where they first appear.
-  std::string text = "patient_id: \"SAMPLE-001\"\ntimepoints:\n";
+  std::string text = "patient_id: \"" + patient_id + "\"\ntimepoints:\n";
   for (size_t t = 0; t < s.labels.size(); ++t) {
     text += "  - label: " + s.labels[t] + "\n    dicom: " + s.labels[t] + "\n";
     std::string news;
@@ -100,13 +104,31 @@ Sample makeSample() {
   return s;
 }
 
+// Rows the outputs hold: every target at every timepoint, and each new lesion from the timepoint
+// where it first appears (from the truth).
+size_t lesionRows(const Sample& s) {
+  size_t rows = 0, targets = 0, news = 0;
+  for (const json& l : s.truth[0]["lesions"]) targets += l["present"].get<bool>();
+  for (size_t t = 0; t < s.truth.size(); ++t) {
+    if (t > 0)
+      for (const json& l : s.truth[t]["lesions"]) {
+        bool before = false;
+        for (size_t u = 0; u < t; ++u)
+          for (const json& p : s.truth[u]["lesions"]) before = before || (p["id"] == l["id"] && p["present"].get<bool>());
+        news += !before && l["present"].get<bool>();
+      }
+    rows += targets + news;
+  }
+  return rows;
+}
+
 void checkAgainstTruth(const Sample& s) {
   const fs::path& dir_ = s.dir;
   const auto& labels_ = s.labels;
   const auto& truth_ = s.truth;
   const auto& assessed_ = s.assessed;
   const json a = json::parse(readText(dir_ / "out" / "assessment.json"));
-  EXPECT_EQ(a["patient_id"], "SAMPLE-001");
+  EXPECT_EQ(a["patient_id"], s.patient_id);
   EXPECT_EQ(a["criteria"]["name"], "lugano2014");
   EXPECT_TRUE(a["criteria"]["version"].is_string());
   ASSERT_EQ(a["timepoints"].size(), labels_.size());
@@ -160,10 +182,15 @@ void checkAgainstTruth(const Sample& s) {
         EXPECT_TRUE(std::any_of(tp["lesions"].begin(), tp["lesions"].end(), [&](const json& x) { return x["id"] == l["id"]; }))
             << l["id"];
   }
-  // The summary table on stdout: one line per timepoint with its response.
-  EXPECT_NE(assessed_.out.find("fu1"), std::string::npos);
-  EXPECT_NE(assessed_.out.find("PR"), std::string::npos);
-  EXPECT_NE(assessed_.out.find("PD"), std::string::npos);
+  // The summary table on stdout: one line per timepoint with its label and response.
+  for (size_t t = 0; t < labels_.size(); ++t) {
+    std::string line;
+    std::istringstream out(assessed_.out);
+    while (std::getline(out, line) && line.rfind(labels_[t] + " ", 0) != 0) {
+    }
+    ASSERT_EQ(line.rfind(labels_[t] + " ", 0), 0u) << "no summary line for " << labels_[t] << " in\n" << assessed_.out;
+    if (t > 0) EXPECT_NE(line.find(" " + truth_[t]["expected"]["ct_response"].get<std::string>() + " "), std::string::npos) << line;
+  }
 }
 
 std::vector<std::string> split(const std::string& line, char sep) {
@@ -210,7 +237,7 @@ void checkCsv(const Sample& s) {
         EXPECT_NEAR(std::stod(row[std::string("centre_") + "xyz"[i] + "_mm"]), l["centre_mm"][i].get<double>(), 1e-9);
     }
   EXPECT_FALSE(std::getline(csv, line)) << "extra row: " << line;
-  EXPECT_EQ(rows, 3u * labels_.size());
+  EXPECT_EQ(rows, lesionRows(s));
 }
 
 // The text after `from` up to the next `to`, searching from `pos`; advances `pos` ("" if absent).
@@ -235,7 +262,7 @@ void checkReport(const Sample& s) {
   const json a = json::parse(readText(out / "assessment.json"));
   EXPECT_EQ(h.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_NE(h.find("</html>"), std::string::npos);
-  EXPECT_NE(h.find("SAMPLE-001"), std::string::npos);
+  EXPECT_NE(h.find(s.patient_id), std::string::npos);
   EXPECT_NE(h.find("lugano2014 " + a["criteria"]["version"].get<std::string>()), std::string::npos);
   // Every timepoint and every lesion, and the measurements table's numbers those of assessment.json.
   for (const json& tp : a["timepoints"]) {
@@ -267,7 +294,7 @@ void checkReport(const Sample& s) {
         EXPECT_EQ(between(row, std::string("class=\"") + k + "\">", "<", p), l[k].get<std::string>());
       }
     }
-  EXPECT_EQ(rows, 3u * s.labels.size());
+  EXPECT_EQ(rows, lesionRows(s));
   // One CT and one PET/CT image per lesion per timepoint, and the plot; all PNG data URIs.
   size_t images = 0, png = 0;
   for (size_t p = h.find("<img "); p != std::string::npos; p = h.find("<img ", p + 1)) {
@@ -284,7 +311,7 @@ void checkReport(const Sample& s) {
 TEST(Assess, SamplePatientMatchesItsTruthAndRerunsIdentically) {
   const fs::path artifacts = RECAP_E2E_ARTIFACTS;  // for report_browser_test.cpp; never a stale one
   fs::remove_all(artifacts);
-  const Sample s = makeSample();
+  const Sample s = makeSample("sample", "SAMPLE-001");
   ASSERT_EQ(s.generated.exit_code, 0) << s.generated.err;
   ASSERT_EQ(s.assessed.exit_code, 0) << s.assessed.err;
   fs::create_directories(artifacts);
@@ -316,6 +343,42 @@ TEST(Assess, SamplePatientMatchesItsTruthAndRerunsIdentically) {
   EXPECT_EQ(readText(s.dir / "out-rerun" / "report.html"), readText(s.dir / "out" / "report.html"));
   fs::remove_all(s.dir);
 }
+
+// Other presets end to end through DICOM (each ~1.5 min): pd-spleen (spleen progression from
+// splenomegaly, a 58 mm lobulated mass, Philips SUV factors, JPEG-LS near-lossless, unsigned CT) and
+// pr (a partial response; GE private scan time, feet-first, RLE, 0.78 mm pixels). Not yet vanished:
+// its fu1 L1 (a node 1-2 mm off the psoas) measures 1.4 mm long on the draw of noise the preset
+// writes (docs/segmentation.md, issue 4).
+class AssessPreset : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(AssessPreset, MatchesItsTruth) {
+  std::string id = GetParam();
+  for (char& c : id) c = char(std::toupper(static_cast<unsigned char>(c)));
+  const Sample s = makeSample(GetParam(), id);
+  ASSERT_EQ(s.generated.exit_code, 0) << s.generated.err;
+  ASSERT_EQ(s.assessed.exit_code, 0) << s.assessed.err;
+  {
+    SCOPED_TRACE("assessment.json against truth.json");
+    checkAgainstTruth(s);
+  }
+  {
+    SCOPED_TRACE("lesions.csv against assessment.json");
+    checkCsv(s);
+  }
+  {
+    SCOPED_TRACE("report.html against assessment.json");
+    checkReport(s);
+  }
+  fs::remove_all(s.dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(Presets, AssessPreset, ::testing::Values("pd-spleen", "pr"),
+                         [](const ::testing::TestParamInfo<std::string>& i) {
+                           std::string n = i.param;
+                           for (char& c : n)
+                             if (c == '-') c = '_';
+                           return n;
+                         });
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const size_t p = text.find(from);

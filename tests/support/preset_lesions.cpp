@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 
 #include "lesion_scene.h"
 #include "phantom_image.h"
@@ -29,7 +30,11 @@ std::vector<PresetLesionRun> measurePresetLesions(const std::string& preset,
       // 90 mm of z around the lesion on the grid's own slice lattice: the truth's slices.
       const phantom::Vec3 centre = toScanner(tp.pose, lesion.centre_mm);
       phantom::RenderOptions ro;
+      // A noise draw of its own: the noise depends on the slice's index in the rendered volume, so a
+      // cut volume is not the draw `recap phantom` writes (spec.seed * 1000 + t over every slice).
       ro.seed = spec.seed + t;
+      // RECAP_TEST_SEED=N draws another noise (robustness sweeps); the preset's own draw by default.
+      if (const char* other = std::getenv("RECAP_TEST_SEED")) ro.seed += 1000 * std::strtoull(other, nullptr, 10);
       const phantom::Rendered r = phantom::render(spec.lesions, tp.physiology, int(t), tp.pose,
                                                   cutZ(tp.ct, centre[2], 45), cutZ(tp.pet, centre[2], 45), ro);
       const phantom::LesionTruth* truth = nullptr;
