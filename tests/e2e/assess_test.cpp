@@ -456,5 +456,35 @@ TEST_F(AssessCaseFile, AnOccupiedOutputFolderIsRefusedBeforeAnyWork) {
   EXPECT_EQ(readText(dir_ / "out-busy.yaml" / "keep.txt"), "x\n");
 }
 
+// A case whose timepoints come from two patients (a mix-up in the archive export) is refused with
+// exit code 9, naming both folders and both PatientIDs; nothing is written.
+TEST_F(AssessCaseFile, TimepointsFromTwoPatientsAreRefused) {
+  const std::string spec =
+      "name: two-patients\nseed: 5\n"
+      "patient: {id: PID, name: \"Phantom^Mixup\", sex: M, birth_date: \"19550101\", weight_kg: 80, height_m: 1.8}\n"
+      "defaults:\n"
+      "  ct: {matrix: 128, pixel_mm: 3.5, slice_mm: 5, z_from_mm: -150, z_to_mm: -90}\n"
+      "  pet: {matrix: 64, pixel_mm: 7.0, slice_mm: 5, z_from_mm: -150, z_to_mm: -90}\n"
+      "timepoints:\n  - {label: baseline, date: \"20230301\"}\n  - {label: fu1, date: \"20230601\"}\n"
+      "lesions:\n  - id: L1\n    kind: nodal\n    centre_mm: [42, 25, -120]\n"
+      "    states:\n      - {diameters_mm: [30, 22, 20], suv: 10}\n      - {diameters_mm: [20, 14, 14], suv: 5}\n";
+  for (const char* who : {"PAT-A", "PAT-B"}) {
+    std::ofstream(dir_ / (std::string(who) + ".yaml")) << replaced(spec, "id: PID", std::string("id: ") + who);
+    const RunResult g = runRecap({"phantom", "--spec", (dir_ / (std::string(who) + ".yaml")).string(), "--out",
+                                  (dir_ / who).string(), "--no-noise"});
+    ASSERT_EQ(g.exit_code, 0) << g.err;
+  }
+  const std::string text = "patient_id: PAT-A\ntimepoints:\n  - {label: baseline, dicom: PAT-A/baseline}\n"
+                           "  - {label: fu1, dicom: PAT-B/fu1}\n"
+                           "target_lesions:\n  - {id: L1, kind: nodal, seed_mm: [42, 25, -120]}\n";
+  std::ofstream(dir_ / "mixup.yaml") << text;
+  const RunResult r = runRecap({"assess", (dir_ / "mixup.yaml").string(), "--out", (dir_ / "out-mixup").string()});
+  EXPECT_EQ(r.exit_code, 9);
+  EXPECT_NE(r.err.find("timepoints[1].dicom: PatientID 'PAT-B'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("differs from 'PAT-A' at the baseline"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("PAT-B/fu1"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out-mixup" / "assessment.json"));
+}
+
 }  // namespace
 }  // namespace recap::e2e
