@@ -4,6 +4,7 @@
 // lesions.csv and report.html (docs/formats.md), with a per-timepoint summary on stdout.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cmath>
@@ -64,6 +65,10 @@ std::optional<long> dayNumber(const std::string& d) {
   const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + long(doe) - 719468;
+}
+
+double secondsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
 struct LoadedTimepoint {
@@ -276,6 +281,7 @@ int runAssess(const AssessOptions& o) {
     throw Error(ErrorCode::Output, out.string(), "folder exists and is not empty (use --force to overwrite)");
   ensureWritableDirectory(out);
 
+  const auto ingest_start = std::chrono::steady_clock::now();
   std::vector<LoadedTimepoint> loaded;
   assess::PatientInput input;
   input.patient_id = c.patient_id;
@@ -304,6 +310,7 @@ int runAssess(const AssessOptions& o) {
   if (loaded[0].patient_id != c.patient_id)
     spdlog::warn("the DICOM PatientID is '{}', the case file's patient_id '{}'", loaded[0].patient_id, c.patient_id);
 
+  const double ingest_s = secondsSince(ingest_start);
   spdlog::info("assessing: alignment, segmentation, measurement, reference regions, response");
   const assess::Assessment a = assess::assessPatient(input, c.profile);
   for (const auto& tp : a.timepoints)
@@ -311,15 +318,25 @@ int runAssess(const AssessOptions& o) {
       spdlog::info("{} {}: {} {:.1f} x {:.1f} mm", tp.label, l.id, measurement::stateName(l.measurement.state),
                    l.measurement.ldi_mm, l.measurement.sdi_mm);
 
+  const auto output_start = std::chrono::steady_clock::now();
   const json j = assessmentJson(c, loaded, a);
   // The report is rendered before anything is written, so that a failure leaves no output.
   const std::string html = reportHtml(j, loaded, a);
   writeFileAtomic(out / "assessment.json", j.dump(2) + "\n");
   writeFileAtomic(out / "lesions.csv", lesionsCsv(j));
   writeFileAtomic(out / "report.html", html);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs = secondsSince(start);
   spdlog::info("wrote {}, {} and {} ({:.0f} s)", (out / "assessment.json").string(), (out / "lesions.csv").string(),
                (out / "report.html").string(), secs);
+  // One line per run with each stage's wall time and the peak memory (bench/assess_stages.sh reads
+  // it; docs/performance.md).
+  const assess::StageTimes& st = a.stage_seconds;
+  struct rusage ru {};
+  ::getrusage(RUSAGE_SELF, &ru);
+  spdlog::info("stage seconds: ingest {:.2f}, alignment {:.2f}, tracking {:.2f}, lesions {:.2f}, references {:.2f}, "
+               "response {:.3f}, outputs {:.2f}, total {:.2f}; peak memory {} MB",
+               ingest_s, st.alignment, st.tracking, st.lesions, st.references, st.response, secondsSince(output_start),
+               secs, ru.ru_maxrss / 1024);
   printSummary(j);
   return 0;
 }

@@ -1,6 +1,10 @@
 #include "recap/assess/assess.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <thread>
 
 #include "recap/core/error.h"
 #include "recap/reference/reference.h"
@@ -33,6 +37,19 @@ LesionOutcome measureAt(const TimepointInput& tp, const std::string& id, const P
   return out;
 }
 
+// Adds the seconds since construction to `into` when it goes out of scope.
+class StageClock {
+ public:
+  explicit StageClock(double& into) : into_(into), start_(std::chrono::steady_clock::now()) {}
+  ~StageClock() { into_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+  StageClock(const StageClock&) = delete;
+  StageClock& operator=(const StageClock&) = delete;
+
+ private:
+  double& into_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 }  // namespace
 
 Assessment assessPatient(const PatientInput& in, const response::CriteriaProfile& profile, const Options& o) {
@@ -50,24 +67,61 @@ Assessment assessPatient(const PatientInput& in, const response::CriteriaProfile
     if (!tp.ct) throw Error(ErrorCode::NoInput, tp.label, "no CT for this timepoint");
     TimepointOutcome out;
     out.label = tp.label;
-    if (t > 0) out.alignment = registration::alignRigid(*baseline.ct, *tp.ct, o.align);
-    for (const LesionSeed& target : in.targets) {
-      Point3 seed = target.seed_mm;
-      std::optional<registration::TrackedSeed> tracked;
-      if (t > 0) {
-        tracked = registration::refineSeed(*baseline.ct, *tp.ct, *out.alignment, target.seed_mm, o.refine);
-        seed = tracked->followup_mm;
-      }
-      LesionOutcome lesion = measureAt(tp, target.id, seed, false, o);
-      lesion.tracking = tracked;
-      out.lesions.push_back(std::move(lesion));
+    if (t > 0) {
+      StageClock clock(a.stage_seconds.alignment);
+      out.alignment = registration::alignRigid(*baseline.ct, *tp.ct, o.align);
     }
-    for (const LesionSeed& n : tp.new_lesions) out.lesions.push_back(measureAt(tp, n.id, n.seed_mm, true, o));
-    if (tp.pet) out.references = reference::findReferenceRegions(tp.ct, tp.pet, tp.reference_overrides);
-    else if (tp.reference_overrides.spleen_length_mm) {
-      out.references.spleen.found = true;
-      out.references.spleen.source = reference::kSourceGiven;
-      out.references.spleen.length_mm = *tp.reference_overrides.spleen_length_mm;
+    {
+      // Every lesion of this timepoint (targets tracked from the baseline, then new lesions) is
+      // independent of the others: they run on the machine's cores, each result in its own slot, so
+      // the outcome does not depend on the order they finish in.
+      StageClock clock(a.stage_seconds.lesions);
+      const size_t n_targets = in.targets.size(), n = n_targets + tp.new_lesions.size();
+      std::vector<LesionOutcome> results(n);
+      std::vector<double> refine_seconds(n, 0.0);
+      std::vector<std::exception_ptr> errors(n);
+      std::atomic<size_t> next{0};
+      auto work = [&] {
+        for (size_t i = next++; i < n; i = next++) {
+          try {
+            if (i < n_targets) {
+              const LesionSeed& target = in.targets[i];
+              Point3 seed = target.seed_mm;
+              std::optional<registration::TrackedSeed> tracked;
+              if (t > 0) {
+                StageClock refine_clock(refine_seconds[i]);
+                tracked = registration::refineSeed(*baseline.ct, *tp.ct, *out.alignment, target.seed_mm, o.refine);
+                seed = tracked->followup_mm;
+              }
+              results[i] = measureAt(tp, target.id, seed, false, o);
+              results[i].tracking = tracked;
+            } else {
+              const LesionSeed& nl = tp.new_lesions[i - n_targets];
+              results[i] = measureAt(tp, nl.id, nl.seed_mm, true, o);
+            }
+          } catch (...) {
+            errors[i] = std::current_exception();
+          }
+        }
+      };
+      const size_t threads = std::min<size_t>(n, std::max(1u, std::thread::hardware_concurrency()));
+      std::vector<std::thread> pool;
+      for (size_t k = 1; k < threads; ++k) pool.emplace_back(work);
+      work();
+      for (std::thread& th : pool) th.join();
+      for (const std::exception_ptr& e : errors)
+        if (e) std::rethrow_exception(e);  // the first lesion's error, whichever thread met it
+      for (double sec : refine_seconds) a.stage_seconds.tracking += sec;
+      for (LesionOutcome& l : results) out.lesions.push_back(std::move(l));
+    }
+    {
+      StageClock clock(a.stage_seconds.references);
+      if (tp.pet) out.references = reference::findReferenceRegions(tp.ct, tp.pet, tp.reference_overrides);
+      else if (tp.reference_overrides.spleen_length_mm) {
+        out.references.spleen.found = true;
+        out.references.spleen.source = reference::kSourceGiven;
+        out.references.spleen.length_mm = *tp.reference_overrides.spleen_length_mm;
+      }
     }
 
     // What the response engine reads.
@@ -110,7 +164,10 @@ Assessment assessPatient(const PatientInput& in, const response::CriteriaProfile
     a.case_data.timepoints.push_back(std::move(rt));
     a.timepoints.push_back(std::move(out));
   }
-  a.result = response::assess(a.case_data, profile);
+  {
+    StageClock clock(a.stage_seconds.response);
+    a.result = response::assess(a.case_data, profile);
+  }
   return a;
 }
 

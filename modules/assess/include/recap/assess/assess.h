@@ -57,7 +57,18 @@ struct TimepointOutcome {
   reference::ReferenceRegions references;
 };
 
+// Wall time spent in each stage, summed over timepoints (seconds). Not part of the outputs (a rerun
+// gives the same bytes); `recap assess` logs them and the benchmark reads them (docs/performance.md).
+struct StageTimes {
+  double alignment = 0;     // rigid alignment of each follow-up to the baseline
+  double tracking = 0;      // local refinement of each target's seed, summed over lesions
+  double lesions = 0;       // all lesions: refinement, segmentation, measurement (wall time; in parallel)
+  double references = 0;    // liver, blood pool, spleen
+  double response = 0;      // the response engine
+};
+
 struct Assessment {
+  StageTimes stage_seconds;
   std::vector<TimepointOutcome> timepoints;
   response::PatientCase case_data;           // what the response engine was given
   response::PatientResult result;
