@@ -19,6 +19,7 @@
 #include "recap/casefile/casefile.h"
 #include "recap/core/error.h"
 #include "recap/core/files.h"
+#include "recap/core/text.h"
 #include "recap/dicom/index.h"
 #include "recap/dicom/volume.h"
 #include "recap/report/report.h"
@@ -51,20 +52,6 @@ std::string isoDate(const std::string& d) {
   if (d.size() == 8 && d.find_first_not_of("0123456789") == std::string::npos)
     return d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2);
   return d;
-}
-
-// Days since 1970-01-01 of a DICOM date (YYYYMMDD); empty if it is not one.
-std::optional<long> dayNumber(const std::string& d) {
-  if (d.size() != 8 || d.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  long y = std::stol(d.substr(0, 4));
-  const unsigned m = unsigned(std::stoul(d.substr(4, 2))), day = unsigned(std::stoul(d.substr(6, 2)));
-  if (m < 1 || m > 12 || day < 1 || day > 31) return std::nullopt;
-  y -= m <= 2;  // days_from_civil (H. Hinnant)
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = unsigned(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + long(doe) - 719468;
 }
 
 double secondsSince(std::chrono::steady_clock::time_point t) {

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "preset_lesions.h"
+#include "preset_names.h"
 #include "recap/phantom/spec.h"
 
 namespace recap::testing {
@@ -54,12 +55,7 @@ TEST_P(PresetLesions, MeetTheAccuracyTarget) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Presets, PresetLesions, ::testing::ValuesIn(phantom::presetNames()),
-                         [](const ::testing::TestParamInfo<std::string>& i) {
-                           std::string n = i.param;
-                           for (char& c : n)
-                             if (c == '-') c = '_';
-                           return n;
-                         });
+                         presetTestName);
 
 }  // namespace
 }  // namespace recap::testing

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "preset_names.h"
 #include "run.h"
 
 namespace fs = std::filesystem;
@@ -24,13 +25,6 @@ using nlohmann::json;
 
 namespace recap::e2e {
 namespace {
-
-std::string readText(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string num(double v) {
   std::ostringstream s;
@@ -305,18 +299,8 @@ void checkReport(const Sample& s) {
   EXPECT_EQ(png, images);
 }
 
-// One test (generation and two assessments of a full-size patient, about 2 minutes): responses,
-// Deauville, lesion states and diameters against the truth; the CSV against the JSON; a rerun gives
-// the same bytes; the occupied output folder is refused.
-TEST(Assess, SamplePatientMatchesItsTruthAndRerunsIdentically) {
-  const fs::path artifacts = RECAP_E2E_ARTIFACTS;  // for report_browser_test.cpp; never a stale one
-  fs::remove_all(artifacts);
-  const Sample s = makeSample("sample", "SAMPLE-001");
-  ASSERT_EQ(s.generated.exit_code, 0) << s.generated.err;
-  ASSERT_EQ(s.assessed.exit_code, 0) << s.assessed.err;
-  fs::create_directories(artifacts);
-  for (const char* f : {"report.html", "assessment.json"})
-    fs::copy_file(s.dir / "out" / f, artifacts / f, fs::copy_options::overwrite_existing);
+// assessment.json against the truth, lesions.csv and report.html against assessment.json.
+void checkOutputs(const Sample& s) {
   {
     SCOPED_TRACE("assessment.json against truth.json");
     checkAgainstTruth(s);
@@ -329,6 +313,21 @@ TEST(Assess, SamplePatientMatchesItsTruthAndRerunsIdentically) {
     SCOPED_TRACE("report.html against assessment.json");
     checkReport(s);
   }
+}
+
+// One test (generation and two assessments of a full-size patient, about 2 minutes): responses,
+// Deauville, lesion states and diameters against the truth; the CSV against the JSON; a rerun gives
+// the same bytes; the occupied output folder is refused.
+TEST(Assess, SamplePatientMatchesItsTruthAndRerunsIdentically) {
+  const fs::path artifacts = RECAP_E2E_ARTIFACTS;  // for report_browser_test.cpp; never a stale one
+  fs::remove_all(artifacts);
+  const Sample s = makeSample("sample", "SAMPLE-001");
+  ASSERT_EQ(s.generated.exit_code, 0) << s.generated.err;
+  ASSERT_EQ(s.assessed.exit_code, 0) << s.assessed.err;
+  fs::create_directories(artifacts);
+  for (const char* f : {"report.html", "assessment.json"})
+    fs::copy_file(s.dir / "out" / f, artifacts / f, fs::copy_options::overwrite_existing);
+  checkOutputs(s);
   const RunResult occupied = runRecap({"assess", (s.dir / "sample" / "case.yaml").string(), "--out", (s.dir / "out").string()});
   EXPECT_EQ(occupied.exit_code, 8);
   EXPECT_NE(occupied.err.find("use --force"), std::string::npos) << occupied.err;
@@ -357,28 +356,12 @@ TEST_P(AssessPreset, MatchesItsTruth) {
   const Sample s = makeSample(GetParam(), id);
   ASSERT_EQ(s.generated.exit_code, 0) << s.generated.err;
   ASSERT_EQ(s.assessed.exit_code, 0) << s.assessed.err;
-  {
-    SCOPED_TRACE("assessment.json against truth.json");
-    checkAgainstTruth(s);
-  }
-  {
-    SCOPED_TRACE("lesions.csv against assessment.json");
-    checkCsv(s);
-  }
-  {
-    SCOPED_TRACE("report.html against assessment.json");
-    checkReport(s);
-  }
+  checkOutputs(s);
   fs::remove_all(s.dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Presets, AssessPreset, ::testing::Values("pd-spleen", "pr"),
-                         [](const ::testing::TestParamInfo<std::string>& i) {
-                           std::string n = i.param;
-                           for (char& c : n)
-                             if (c == '-') c = '_';
-                           return n;
-                         });
+                         testing::presetTestName);
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const size_t p = text.find(from);

@@ -22,13 +22,6 @@ using nlohmann::json;
 namespace recap::e2e {
 namespace {
 
-std::string readText(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // The first of `names` found in PATH, or "".
 std::string findInPath(std::initializer_list<const char*> names) {
   const char* path = std::getenv("PATH");

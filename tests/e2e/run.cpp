@@ -68,4 +68,11 @@ RunResult runRecap(const std::vector<std::string>& args) {
 
 RunResult runTool(const std::vector<std::string>& argv) { return run(argv.at(0), argv, true); }
 
+std::string readText(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 }  // namespace recap::e2e

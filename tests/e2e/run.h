@@ -19,4 +19,7 @@ RunResult runRecap(const std::vector<std::string>& args);
 // command-line tools to make test input. exit_code is 127 if it cannot be started.
 RunResult runTool(const std::vector<std::string>& argv);
 
+// The whole content of a file ("" if it cannot be read).
+std::string readText(const std::filesystem::path& path);
+
 }  // namespace recap::e2e

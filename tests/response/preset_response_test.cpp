@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "lesion_scene.h"
+#include "preset_names.h"
 #include "phantom_image.h"
 #include "recap/assess/assess.h"
 #include "recap/phantom/spec.h"
@@ -93,12 +94,7 @@ TEST_P(PresetResponse, TrackedLesionsAndResponsesMatchThePreset) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Presets, PresetResponse, ::testing::ValuesIn(phantom::presetNames()),
-                         [](const ::testing::TestParamInfo<std::string>& i) {
-                           std::string n = i.param;
-                           for (char& c : n)
-                             if (c == '-') c = '_';
-                           return n;
-                         });
+                         testing::presetTestName);
 
 }  // namespace
 }  // namespace recap

@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 
+#include "recap/core/text.h"
+
 namespace recap::batch {
 
 namespace {
@@ -155,21 +157,6 @@ std::string spider(const std::map<std::string, CaseSeries>& all) {
 }
 
 }  // namespace
-
-std::string htmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string htmlReport(const std::vector<SummaryRow>& rows, const std::string& title) {
   const Outcome o = outcomeOf(rows);

@@ -6,6 +6,7 @@
 
 #include "recap/batch/csv.h"
 #include "recap/core/error.h"
+#include "recap/core/text.h"
 
 namespace recap::batch {
 
@@ -15,21 +16,6 @@ std::string cell(const nlohmann::json& v) {
   if (v.is_null()) return "";
   if (v.is_string()) return v.get<std::string>();
   return v.dump();
-}
-
-std::optional<long> dayNumber(const std::string& d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return std::nullopt;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (d[i] < '0' || d[i] > '9') return std::nullopt;
-  long y = std::stol(d.substr(0, 4));
-  const unsigned m = unsigned(std::stoul(d.substr(5, 2))), day = unsigned(std::stoul(d.substr(8, 2)));
-  if (m < 1 || m > 12 || day < 1 || day > 31) return std::nullopt;
-  y -= m <= 2;  // days_from_civil (H. Hinnant)
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = unsigned(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + long(doe) - 719468;
 }
 
 long indexOf(const SummaryRow& r) { return r.timepoint_index.empty() ? -1 : std::stol(r.timepoint_index); }

@@ -4,6 +4,7 @@
 
 #include "recap/batch/report.h"
 #include "recap/core/error.h"
+#include "recap/core/text.h"
 
 namespace recap::batch {
 namespace {

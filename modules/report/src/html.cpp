@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "recap/core/error.h"
+#include "recap/core/text.h"
 
 namespace recap::report {
 namespace {
@@ -50,20 +51,6 @@ void figure(std::ostringstream& h, const std::string& png, const std::string& al
 }
 
 }  // namespace
-
-std::string htmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  return out;
-}
 
 std::string base64(std::string_view bytes) {
   static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

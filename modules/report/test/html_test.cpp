@@ -9,6 +9,7 @@
 #include "recap/core/error.h"
 #include "recap/report/html.h"
 #include "recap/report/plot.h"
+#include "recap/core/text.h"
 
 namespace recap::report {
 namespace {

@@ -10,9 +10,6 @@
 
 namespace recap::batch {
 
-// `&`, `<`, `>`, `"` and `'` as HTML entities.
-std::string htmlEscape(const std::string& text);
-
 // The page for `rows` (as in batch_summary.csv); `title` heads it.
 std::string htmlReport(const std::vector<SummaryRow>& rows, const std::string& title);
 

@@ -26,7 +26,6 @@ struct HtmlInput {
 // Throws recap::Error(Internal) when the figures do not match the assessment's lesions.
 std::string renderHtml(const HtmlInput& input);
 
-std::string htmlEscape(std::string_view text);  // & < > " '
 std::string base64(std::string_view bytes);     // RFC 4648, with padding
 std::string base64Decode(std::string_view text);  // throws recap::Error on a character outside the alphabet
 
