@@ -1,0 +1,190 @@
+// The TID 1500 SR writer and reader: a report with planar lesion groups is written, validated by
+// dciodvfy and dsrdump (no error line), and read back to the same numbers, polylines, references
+// and codes; a viewer-style group (SRT long axis codes) is read too; pixel <-> patient mapping.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "recap/core/error.h"
+#include "recap/srseg/sr.h"
+#include "validators.h"
+
+namespace recap::srseg {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path tempDir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("recap-srseg-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+SourceContext source() {
+  SourceContext s;
+  s.patient_id = "P-SR";
+  s.patient_name = "Test^Patient";
+  s.patient_birth_date = "19700101";
+  s.patient_sex = "F";
+  s.study_uid = "1.2.826.0.1.3680043.8.498.1";
+  s.study_date = "20240115";
+  s.study_time = "090000";
+  s.study_id = "1";
+  s.accession_number = "A1";
+  s.ct_series_uid = "1.2.826.0.1.3680043.8.498.2";
+  s.frame_of_reference_uid = "1.2.826.0.1.3680043.8.498.3";
+  return s;
+}
+
+InstanceRef ct(int k) { return {"1.2.840.10008.5.1.4.1.1.2", "1.2.826.0.1.3680043.8.498.10." + std::to_string(k), "1.2.826.0.1.3680043.8.498.2"}; }
+
+MeasurementReport sample() {
+  MeasurementReport r;
+  r.timepoint_label = "fu1";
+  LesionReport a;
+  a.tracking_id = "L1";
+  a.tracking_uid = uidFromText("P-SR L1");
+  a.nodal = true;
+  a.status = "measured";
+  a.long_axis_mm = 23.4567;
+  a.short_axis_mm = 12.25;
+  a.long_axis_polyline = {{100.5, 80.25}, {120.75, 95.5}};
+  a.short_axis_polyline = {{108.0, 93.0}, {113.0, 83.0}};
+  a.image = ct(41);
+  a.suv_max = 7.1234;
+  a.segmentation = InstanceRef{"1.2.840.10008.5.1.4.1.1.66.4", "1.2.826.0.1.3680043.8.498.99", "1.2.826.0.1.3680043.8.498.98"};
+  a.segment_number = 1;
+  LesionReport b;
+  b.tracking_id = "L2";
+  b.tracking_uid = uidFromText("P-SR L2");
+  b.nodal = false;
+  b.status = "absent";
+  r.lesions = {a, b};
+  r.spd_mm2 = 287.3446;
+  r.deauville = 4;
+  r.lugano_response = "PR";
+  return r;
+}
+
+TEST(Sr, WrittenReportValidatesAndReadsBackTheSameValues) {
+  const fs::path dir = tempDir("sr");
+  const fs::path file = dir / "sr.dcm";
+  const MeasurementReport r = sample();
+  SrWriteOptions o;
+  o.software_version = "test";
+  o.evidence = {ct(41), *r.lesions[0].segmentation};
+  writeMeasurementReport(file, r, source(), o);
+
+  const test::ToolRun v = test::runTool("dciodvfy", file);
+  ASSERT_NE(v.output.find("Comprehensive3DSR"), std::string::npos) << v.output;  // it ran and saw the IOD
+  EXPECT_TRUE(test::linesStarting(v.output, "Error").empty()) << v.output;
+  const test::ToolRun d = test::runTool("dsrdump", file);
+  EXPECT_EQ(d.exit_code, 0) << d.output;
+  EXPECT_TRUE(test::linesStarting(d.output, "E:").empty()) << d.output;
+  EXPECT_NE(d.output.find("Imaging Measurement Report"), std::string::npos) << d.output;
+
+  const MeasurementReport back = readMeasurementReport(file);
+  EXPECT_EQ(back.patient_id, "P-SR");
+  EXPECT_EQ(back.study_uid, source().study_uid);
+  EXPECT_FALSE(back.sop_instance_uid.empty());
+  EXPECT_EQ(back.timepoint_label, "fu1");
+  ASSERT_TRUE(back.spd_mm2 && back.deauville && back.lugano_response);
+  EXPECT_DOUBLE_EQ(*back.spd_mm2, 287.3446);
+  EXPECT_EQ(*back.deauville, 4);
+  EXPECT_EQ(*back.lugano_response, "PR");
+  ASSERT_EQ(back.lesions.size(), 2u);
+  const LesionReport& a = back.lesions[0];
+  EXPECT_EQ(a.tracking_id, "L1");
+  EXPECT_EQ(a.tracking_uid, r.lesions[0].tracking_uid);
+  EXPECT_TRUE(a.nodal);
+  EXPECT_EQ(a.status, "measured");
+  ASSERT_TRUE(a.long_axis_mm && a.short_axis_mm && a.suv_max);
+  EXPECT_DOUBLE_EQ(*a.long_axis_mm, 23.4567);
+  EXPECT_DOUBLE_EQ(*a.short_axis_mm, 12.25);
+  EXPECT_DOUBLE_EQ(*a.suv_max, 7.1234);
+  ASSERT_EQ(a.long_axis_polyline.size(), 2u);
+  ASSERT_EQ(a.short_axis_polyline.size(), 2u);
+  for (int e = 0; e < 2; ++e)
+    for (int c = 0; c < 2; ++c) {
+      EXPECT_NEAR(a.long_axis_polyline[e][c], r.lesions[0].long_axis_polyline[e][c], 1e-4);
+      EXPECT_NEAR(a.short_axis_polyline[e][c], r.lesions[0].short_axis_polyline[e][c], 1e-4);
+    }
+  ASSERT_TRUE(a.image);
+  EXPECT_EQ(a.image->sop_instance_uid, ct(41).sop_instance_uid);
+  EXPECT_EQ(a.image->sop_class_uid, ct(41).sop_class_uid);
+  ASSERT_TRUE(a.segmentation && a.segment_number);
+  EXPECT_EQ(a.segmentation->sop_instance_uid, r.lesions[0].segmentation->sop_instance_uid);
+  EXPECT_EQ(*a.segment_number, 1);
+  const LesionReport& b = back.lesions[1];
+  EXPECT_EQ(b.tracking_id, "L2");
+  EXPECT_FALSE(b.nodal);
+  EXPECT_EQ(b.status, "absent");
+  EXPECT_FALSE(b.long_axis_mm);
+  EXPECT_FALSE(b.image);
+  fs::remove_all(dir);
+}
+
+TEST(Sr, BaselineReportWithoutResponseHasNone) {
+  const fs::path dir = tempDir("sr-baseline");
+  MeasurementReport r = sample();
+  r.lugano_response.reset();
+  r.deauville.reset();
+  writeMeasurementReport(dir / "sr.dcm", r, source(), {});
+  const MeasurementReport back = readMeasurementReport(dir / "sr.dcm");
+  EXPECT_FALSE(back.lugano_response);
+  EXPECT_FALSE(back.deauville);
+  EXPECT_TRUE(back.spd_mm2);
+  fs::remove_all(dir);
+}
+
+TEST(Sr, ReadingSomethingElseIsATypedError) {
+  const fs::path dir = tempDir("sr-bad");
+  EXPECT_THROW(readMeasurementReport(dir / "missing.dcm"), Error);
+  std::ofstream(dir / "text.dcm") << "not dicom";
+  try {
+    readMeasurementReport(dir / "text.dcm");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::CorruptInput);
+    EXPECT_EQ(e.file(), (dir / "text.dcm").string());
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Plane, PixelAndPatientCoordinatesRoundTrip) {
+  ImagePlane p;
+  p.position = {-200, -180, -87};
+  p.orientation = {1, 0, 0, 0, 1, 0};
+  p.pixel_spacing = {0.8, 0.7};  // rows 0.8 apart, columns 0.7 apart
+  // The centre of the first pixel is (0.5, 0.5); the next column is 0.7 mm along x.
+  const Point2 first = toPixel(p, p.position);
+  EXPECT_NEAR(first[0], 0.5, 1e-12);
+  EXPECT_NEAR(first[1], 0.5, 1e-12);
+  const Point2 next = toPixel(p, {-199.3, -180, -87});
+  EXPECT_NEAR(next[0], 1.5, 1e-9);
+  const Point2 down = toPixel(p, {-200, -179.2, -87});
+  EXPECT_NEAR(down[1], 1.5, 1e-9);
+  // A rotated plane (feet-first style flip of the row direction).
+  ImagePlane q = p;
+  q.orientation = {-1, 0, 0, 0, 1, 0};
+  const Point3 x{-190.25, -150.5, -87};
+  const Point3 back = toPatient(q, toPixel(q, x));
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(back[size_t(i)], x[size_t(i)], 1e-9);
+}
+
+TEST(Uid, FromTextIsStableValidAndDistinct) {
+  const std::string a = uidFromText("P1 L1"), b = uidFromText("P1 L1"), c = uidFromText("P1 L2");
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  EXPECT_EQ(a.rfind("2.25.", 0), 0u);
+  EXPECT_LE(a.size(), 64u);
+  EXPECT_EQ(a.find_first_not_of("0123456789."), std::string::npos);
+  EXPECT_NE(a[5], '0');  // no leading zero in a UID component
+  EXPECT_NE(newUid(), newUid());
+}
+
+}  // namespace
+}  // namespace recap::srseg
