@@ -109,13 +109,20 @@ CaseFile parseCaseFile(const std::string& yaml_text, const std::string& source, 
   } catch (const YAML::Exception& e) {
     throw Error(ErrorCode::CaseFile, source, "not valid YAML: " + e.msg + " (line " + std::to_string(e.mark.line + 1) + ")");
   }
-  checkKeys(ctx, root, "", {"patient_id", "timepoints", "target_lesions", "profile"});
+  checkKeys(ctx, root, "", {"patient_id", "timepoints", "target_lesions", "target_lesions_from", "profile"});
   CaseFile c;
   c.source = source;
   c.patient_id = readString(ctx, root, "", "patient_id");
 
   std::set<std::string> ids;  // every lesion id, targets and new lesions together
-  const YAML::Node targets = sequence(ctx, root, "", "target_lesions", true);
+  // The targets are listed, or read (by recap assess) from a baseline TID 1500 SR made in a viewer.
+  if (root["target_lesions_from"]) {
+    if (root["target_lesions"]) ctx.fail("target_lesions_from", "give either target_lesions or target_lesions_from, not both");
+    const fs::path p = base_dir / readString(ctx, root, "", "target_lesions_from");
+    if (options.check_folders && !fs::is_regular_file(p)) ctx.fail("target_lesions_from", "file not found: " + p.string());
+    c.target_lesions_from = p;
+  }
+  const YAML::Node targets = sequence(ctx, root, "", "target_lesions", !c.target_lesions_from);
   for (size_t i = 0; i < targets.size(); ++i) {
     Lesion l = readLesion(ctx, targets[i], at("target_lesions", i));
     if (!ids.insert(l.id).second) ctx.fail(at("target_lesions", i) + ".id", "duplicate lesion id '" + l.id + "'");
@@ -130,7 +137,7 @@ CaseFile parseCaseFile(const std::string& yaml_text, const std::string& source, 
   } else {
     c.profile = response::lugano2014Profile();
   }
-  if (c.targets.empty()) ctx.fail("target_lesions", "at least one target lesion is needed");
+  if (c.targets.empty() && !c.target_lesions_from) ctx.fail("target_lesions", "at least one target lesion is needed");
   if (int(c.targets.size()) > c.profile.ct.max_target_lesions)
     ctx.fail("target_lesions", std::to_string(c.targets.size()) + " target lesions, more than the " +
                                    std::to_string(c.profile.ct.max_target_lesions) + " the profile '" +
@@ -165,7 +172,8 @@ CaseFile parseCaseFile(const std::string& yaml_text, const std::string& source, 
       const std::string op = at(path + ".lesion_overrides", i);
       checkKeys(ctx, ov[i], op, {"id", "ldi_mm", "sdi_mm"});
       const std::string id = readString(ctx, ov[i], op, "id");
-      if (std::none_of(c.targets.begin(), c.targets.end(), [&](const Lesion& l) { return l.id == id; }))
+      if (!c.target_lesions_from &&
+          std::none_of(c.targets.begin(), c.targets.end(), [&](const Lesion& l) { return l.id == id; }))
         ctx.fail(op + ".id", "'" + id + "' is not a target lesion");
       const auto ldi = readPositive(ctx, ov[i], op, "ldi_mm"), sdi = readPositive(ctx, ov[i], op, "sdi_mm");
       if (!ldi) ctx.fail(op + ".ldi_mm", "missing");

@@ -156,5 +156,24 @@ TEST_F(CaseFileTest, LoadNamesTheFile) {
   }
 }
 
+TEST_F(CaseFileTest, TargetsFromABaselineSr) {
+  // The target list replaced by a baseline SR: the path is resolved against the case file's folder.
+  const std::string without = std::string(kGood).substr(0, std::string(kGood).find("target_lesions:"));
+  const std::string from = without + "target_lesions_from: baseline_sr.dcm\n";
+  EXPECT_EQ(failure(from), "target_lesions_from: file not found: " + (dir_ / "baseline_sr.dcm").string());
+  std::ofstream(dir_ / "baseline_sr.dcm") << "DICM";
+  const CaseFile c = parse(from);
+  ASSERT_TRUE(c.target_lesions_from);
+  EXPECT_EQ(*c.target_lesions_from, dir_ / "baseline_sr.dcm");
+  EXPECT_TRUE(c.targets.empty());
+  // Overrides name targets the SR holds, checked when it is read (recap assess).
+  EXPECT_EQ(c.timepoints[1].reviewer_diameters.count("L2"), 1u);
+  // Both, or neither.
+  EXPECT_EQ(failure(std::string(kGood) + "target_lesions_from: baseline_sr.dcm\n"),
+            "target_lesions_from: give either target_lesions or target_lesions_from, not both");
+  EXPECT_EQ(failure(without), "target_lesions: missing");
+  EXPECT_EQ(failure(without + "target_lesions_from: \"\"\n"), "target_lesions_from: must not be empty");
+}
+
 }  // namespace
 }  // namespace recap::casefile

@@ -37,7 +37,10 @@ struct CaseFile {
   std::filesystem::path source;  // the file it was read from
   std::string patient_id;
   std::vector<Timepoint> timepoints;  // time order; [0] is the baseline
-  std::vector<Lesion> targets;
+  std::vector<Lesion> targets;  // empty when target_lesions_from is given
+  // A baseline TID 1500 SR (resolved path) whose measurement groups are the targets: recap assess
+  // reads it against the baseline CT (docs/case-file.md).
+  std::optional<std::filesystem::path> target_lesions_from;
   std::optional<std::filesystem::path> profile_path;  // resolved; empty: built-in lugano2014
   response::CriteriaProfile profile;                   // loaded (or the built-in one)
 };
