@@ -16,6 +16,7 @@ const std::vector<ErrorCodeInfo>& errorCodeTable() {
       {ErrorCode::Interrupted, "interrupted", "stopped by a signal before finishing"},
       {ErrorCode::BatchSomeFailed, "batch_some_failed", "recap batch: some cases failed, the others are done"},
       {ErrorCode::BatchNoneOk, "batch_none_ok", "recap batch: every case failed"},
+      {ErrorCode::ValidationFailed, "validation_failed", "recap validate: an agreement figure is outside its threshold"},
   };
   return table;
 }

@@ -34,6 +34,7 @@ TEST(Error, ExitCodesAreStable) {
   EXPECT_EQ(exitCode(ErrorCode::Interrupted), 10);
   EXPECT_EQ(exitCode(ErrorCode::BatchSomeFailed), 11);
   EXPECT_EQ(exitCode(ErrorCode::BatchNoneOk), 12);
+  EXPECT_EQ(exitCode(ErrorCode::ValidationFailed), 13);
 }
 
 TEST(Error, TableIsCompleteOrderedAndUnique) {
@@ -47,8 +48,8 @@ TEST(Error, TableIsCompleteOrderedAndUnique) {
     names.insert(e.name);
     EXPECT_STRNE(e.description, "");
   }
-  EXPECT_EQ(codes.size(), 12u);
-  EXPECT_EQ(names.size(), 12u);
+  EXPECT_EQ(codes.size(), 13u);
+  EXPECT_EQ(names.size(), 13u);
   EXPECT_STREQ(errorCodeName(ErrorCode::MissingMetadata), "missing_metadata");
 }
 

@@ -22,6 +22,7 @@ enum class ErrorCode : int {
   Interrupted = 10,     // stopped by a signal before finishing
   BatchSomeFailed = 11, // recap batch: some cases failed, the others succeeded (or were up to date)
   BatchNoneOk = 12,     // recap batch: every case failed
+  ValidationFailed = 13,  // recap validate --fail-on: an agreement figure is outside its threshold
 };
 
 struct ErrorCodeInfo {
