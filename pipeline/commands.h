@@ -17,5 +17,6 @@ void addConvertCommand(CLI::App& app, Action& action);
 void addPhantomCommand(CLI::App& app, Action& action);
 void addAssessCommand(CLI::App& app, Action& action);
 void addBatchCommand(CLI::App& app, Action& action);
+void addValidateCommand(CLI::App& app, Action& action);
 
 }  // namespace recap::cli

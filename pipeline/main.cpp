@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   recap::cli::addPhantomCommand(app, action);
   recap::cli::addAssessCommand(app, action);
   recap::cli::addBatchCommand(app, action);
+  recap::cli::addValidateCommand(app, action);
 
   try {
     app.parse(argc, argv);
