@@ -89,10 +89,50 @@ Grid toGrid(const Image& image, std::array<long, 3> start, std::array<long, 3> s
   return g;
 }
 
-Grid toGrid(const Image& image) {
+// The whole image block-averaged to about `target_mm` per axis (detail::factorsFor), HU clamped
+// first: the same as detail::reduce(toGrid(image), ...) without the full-resolution copy.
+Grid toReducedGrid(const Image& image, double target_mm) {
   const auto region = image.GetLargestPossibleRegion();
-  return toGrid(image, {region.GetIndex(0), region.GetIndex(1), region.GetIndex(2)},
-                {long(region.GetSize(0)), long(region.GetSize(1)), long(region.GetSize(2))});
+  Grid full;  // geometry only
+  for (int a = 0; a < 3; ++a) full.n[a] = long(region.GetSize(a)), full.spacing[a] = image.GetSpacing()[a];
+  const std::array<long, 3> f = detail::factorsFor(full, target_mm);
+  Grid r;
+  for (int a = 0; a < 3; ++a) {
+    r.n[a] = std::max(1L, full.n[a] / f[a]);
+    r.spacing[a] = full.spacing[a] * double(f[a]);
+  }
+  for (int row = 0; row < 3; ++row)
+    for (int c = 0; c < 3; ++c) r.dir[size_t(row * 3 + c)] = image.GetDirection()(row, c);
+  itk::ContinuousIndex<double, 3> ci;
+  for (int a = 0; a < 3; ++a) ci[a] = double(region.GetIndex(a)) + (double(f[a]) - 1) / 2.0;
+  Image::PointType o;
+  image.TransformContinuousIndexToPhysicalPoint(ci, o);
+  r.origin = {o[0], o[1], o[2]};
+  r.v.resize(r.size());
+  const float* buf = image.GetBufferPointer();
+  const long nx = full.n[0], ny = full.n[1];
+  const double w = 1.0 / double(f[0] * f[1] * f[2]);
+  for (long k = 0; k < r.n[2]; ++k)
+    for (long j = 0; j < r.n[1]; ++j)
+      for (long i = 0; i < r.n[0]; ++i) {
+        double sum = 0;
+        for (long c = 0; c < f[2]; ++c)
+          for (long b = 0; b < f[1]; ++b) {
+            const float* q = buf + ((k * f[2] + c) * ny + (j * f[1] + b)) * nx + i * f[0];
+            for (long a = 0; a < f[0]; ++a) sum += std::clamp(q[a], float(kAirHu), float(kMaxHu));
+          }
+        r.v[r.at(i, j, k)] = float(sum * w);
+      }
+  return r;
+}
+
+// Alignment::map with the rotation computed once (map() builds it at every call).
+auto mapperOf(const Alignment& a) {
+  const std::array<double, 9> m = a.matrix();
+  return [m, c = a.centre, t = a.translation](const Point3& p) {
+    const Point3 r = rotate(m, {p[0] - c[0], p[1] - c[1], p[2] - c[2]});
+    return Point3{r[0] + c[0] + t[0], r[1] + c[1] + t[1], r[2] + c[2] + t[2]};
+  };
 }
 
 template <typename TImage, typename T>
@@ -215,15 +255,8 @@ Alignment alignRigid(const Image& baseline_ct, const Image& followup_ct, const A
   Alignment result;
 
   // Working copies: block-averaged to about working_mm, HU clamped.
-  Grid bw, fw;
-  {
-    const Grid b = toGrid(baseline_ct);
-    bw = detail::reduce(b, detail::factorsFor(b, o.working_mm));
-  }
-  {
-    const Grid f = toGrid(followup_ct);
-    fw = detail::reduce(f, detail::factorsFor(f, o.working_mm));
-  }
+  const Grid bw = toReducedGrid(baseline_ct, o.working_mm);
+  const Grid fw = toReducedGrid(followup_ct, o.working_mm);
   log << fmt("working grids: baseline %ldx%ldx%ld at %.2fx%.2fx%.2f mm, follow-up %ldx%ldx%ld at %.2fx%.2fx%.2f mm\n",
              bw.n[0], bw.n[1], bw.n[2], bw.spacing[0], bw.spacing[1], bw.spacing[2], fw.n[0], fw.n[1], fw.n[2],
              fw.spacing[0], fw.spacing[1], fw.spacing[2]);
@@ -264,14 +297,11 @@ Alignment alignRigid(const Image& baseline_ct, const Image& followup_ct, const A
              "mean squares %.0f HU^2, %.0f %% of the body inside); %.1f s\n",
              cf[0] - cb[0], cf[1] - cb[1], best_dz, dz_lo, dz_hi, best_ms, 100 * best_inside, elapsed());
 
-  // Registration: mean squares on the dilated baseline body, three levels.
-  const Image::Pointer fixed = toItk<Image>(bw, bw.v);
-  const Image::Pointer moving = toItk<Image>(fw, fw.v);
-  const std::vector<uint8_t> mask_w = detail::bodyMask(bw, o.body_hu, o.mask_margin_mm);
-  auto mask = Mask::New();
-  mask->SetImage(toItk<MaskImage>(bw, mask_w));
-  mask->Update();
-
+  // Registration: mean squares on the dilated baseline body, three levels. Each level registers
+  // copies of both working grids block-averaged to that level's spacing (the averaging is the
+  // level's smoothing), so the coarse levels cost what their few voxels cost: ITK's own pyramid
+  // smooths the full-resolution images at every level and computes the moving image's gradient
+  // over all of it, which took most of the time (docs/performance.md).
   auto transform = Transform::New();
   {
     Transform::InputPointType c;
@@ -282,61 +312,67 @@ Alignment alignRigid(const Image& baseline_ct, const Image& followup_ct, const A
     p[3] = cf[0] - cb[0], p[4] = cf[1] - cb[1], p[5] = best_dz;
     transform->SetParameters(p);
   }
-  auto metric = Metric::New();
-  metric->SetFixedImageMask(mask);
-  auto optimizer = makeOptimizer(o.iterations[0], o.step_fraction * o.level_mm[0]);
-  auto scales = Scales::New();
-  scales->SetMetric(metric);
-  optimizer->SetScalesEstimator(scales);
-  auto method = Method::New();
-  method->SetFixedImage(fixed);
-  method->SetMovingImage(moving);
-  method->SetMetric(metric);
-  method->SetOptimizer(optimizer);
-  method->SetInitialTransform(transform);
-  method->InPlaceOn();
-  method->SetNumberOfLevels(3);
-  Method::SmoothingSigmasArrayType sigmas(3);
-  Method::MetricSamplingPercentageArrayType percent(3);
+  double final_metric = 0;
   for (unsigned l = 0; l < 3; ++l) {
-    Method::ShrinkFactorsPerDimensionContainerType f;
-    double voxels = 1;
-    for (int a = 0; a < 3; ++a) {
-      f[a] = unsigned(std::max(1L, std::min(bw.n[a], long(std::lround(o.level_mm[l] / bw.spacing[a])))));
-      voxels *= std::ceil(double(bw.n[a]) / f[a]);
+    const Grid bl = l == 2 ? Grid() : detail::reduce(bw, detail::factorsFor(bw, o.level_mm[l]));
+    const Grid fl = l == 2 ? Grid() : detail::reduce(fw, detail::factorsFor(fw, o.level_mm[l]));
+    const Grid& fixed_g = l == 2 ? bw : bl;
+    const Grid& moving_g = l == 2 ? fw : fl;
+    const Image::Pointer fixed = toItk<Image>(fixed_g, fixed_g.v);
+    const Image::Pointer moving = toItk<Image>(moving_g, moving_g.v);
+    auto mask = Mask::New();
+    mask->SetImage(toItk<MaskImage>(fixed_g, detail::bodyMask(fixed_g, o.body_hu, o.mask_margin_mm)));
+    mask->Update();
+    auto metric = Metric::New();
+    metric->SetFixedImageMask(mask);
+    // The gradient image pays on the small coarse grids; on the working grid, central differences
+    // at the sample points cost less than a gradient of every voxel.
+    metric->SetUseMovingImageGradientFilter(l < 2);
+    const double step = o.step_fraction * o.level_mm[l];
+    auto optimizer = makeOptimizer(o.iterations[l], step);
+    auto scales = Scales::New();
+    scales->SetMetric(metric);
+    optimizer->SetScalesEstimator(scales);
+    auto method = Method::New();
+    method->SetFixedImage(fixed);
+    method->SetMovingImage(moving);
+    method->SetMetric(metric);
+    method->SetOptimizer(optimizer);
+    method->SetInitialTransform(transform);
+    method->InPlaceOn();
+    method->SetNumberOfLevels(1);
+    Method::ShrinkFactorsArrayType shrink(1);
+    shrink.Fill(1);
+    method->SetShrinkFactorsPerLevel(shrink);
+    Method::SmoothingSigmasArrayType sigmas(1);
+    sigmas.Fill(0);
+    method->SetSmoothingSigmasPerLevel(sigmas);
+    Method::MetricSamplingPercentageArrayType percent(1);
+    percent[0] = std::min(1.0, o.samples_per_level / double(fixed_g.size()));
+    method->SetMetricSamplingStrategy(Method::MetricSamplingStrategyEnum::RANDOM);
+    method->SetMetricSamplingPercentagePerLevel(percent);
+    method->MetricSamplingReinitializeSeed(20240115 + int(l));
+    if (o.threads > 0) method->SetNumberOfWorkUnits(o.threads);
+    const double level_start = elapsed();
+    try {
+      method->Update();
+    } catch (const itk::ExceptionObject& e) {
+      throw Error(ErrorCode::Internal, "", std::string("registration: ITK failed: ") + e.GetDescription());
     }
-    method->SetShrinkFactorsPerDimension(l, f);
-    sigmas[l] = o.smoothing_mm[l];
-    percent[l] = std::min(1.0, o.samples_per_level / voxels);
+    final_metric = optimizer->GetCurrentMetricValue();
+    log << fmt("  level %u (%ldx%ldx%ld at %.1fx%.1fx%.1f mm): %u iterations, mean squares %.1f HU^2 (%s); %.1f s\n", l,
+               fixed_g.n[0], fixed_g.n[1], fixed_g.n[2], fixed_g.spacing[0], fixed_g.spacing[1], fixed_g.spacing[2],
+               unsigned(optimizer->GetCurrentIteration()), final_metric,
+               optimizer->GetStopConditionDescription().c_str(), elapsed() - level_start);
   }
-  method->SetSmoothingSigmasPerLevel(sigmas);
-  method->SetSmoothingSigmasAreSpecifiedInPhysicalUnits(true);
-  method->SetMetricSamplingStrategy(Method::MetricSamplingStrategyEnum::RANDOM);
-  method->SetMetricSamplingPercentagePerLevel(percent);
-  method->MetricSamplingReinitializeSeed(20240115);
-  if (o.threads > 0) method->SetNumberOfWorkUnits(o.threads);
-  auto observer = LevelObserver::New();
-  observer->method = method;
-  observer->optimizer = optimizer;
-  observer->iterations = {o.iterations[0], o.iterations[1], o.iterations[2]};
-  observer->steps = {o.step_fraction * o.level_mm[0], o.step_fraction * o.level_mm[1], o.step_fraction * o.level_mm[2]};
-  observer->log = &log;
-  observer->start = t0;
-  method->AddObserver(itk::MultiResolutionIterationEvent(), observer);
-  try {
-    method->Update();
-  } catch (const itk::ExceptionObject& e) {
-    throw Error(ErrorCode::Internal, "", std::string("registration: ITK failed: ") + e.GetDescription());
-  }
-  observer->report(2);
 
   const auto p = transform->GetParameters();
   result.centre = cb;
   for (int i = 0; i < 3; ++i) result.angles_rad[i] = p[i], result.translation[i] = p[i + 3];
-  result.metric = optimizer->GetCurrentMetricValue();
+  result.metric = final_metric;
   double inside = 0;
   const std::vector<uint8_t> interior = detail::interiorMask(bw, o.body_hu, o.interior_inset_mm);
-  result.correlation = detail::correlation(bw, interior, fw, [&](const Point3& q) { return result.map(q); }, &inside);
+  result.correlation = detail::correlation(bw, interior, fw, mapperOf(result), &inside);
   result.overlap = inside;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double k = 180 / M_PI;
@@ -424,6 +460,13 @@ TrackedSeed refineSeed(const Image& baseline_ct, const Image& followup_ct, const
   }
   method->SetSmoothingSigmasPerLevel(sigmas);
   method->SetSmoothingSigmasAreSpecifiedInPhysicalUnits(true);
+  if (double(fixed_g.size()) > o.samples) {
+    Method::MetricSamplingPercentageArrayType percent(2);
+    percent.Fill(o.samples / double(fixed_g.size()));
+    method->SetMetricSamplingStrategy(Method::MetricSamplingStrategyEnum::RANDOM);
+    method->SetMetricSamplingPercentagePerLevel(percent);
+    method->MetricSamplingReinitializeSeed(20240116);
+  }
   auto observer = LevelObserver::New();
   observer->method = method;
   observer->optimizer = optimizer;
@@ -444,8 +487,7 @@ TrackedSeed refineSeed(const Image& baseline_ct, const Image& followup_ct, const
   };
   const Point3 refined = composed(seed);
   double inside_before = 0, inside_after = 0;
-  r.correlation_before = detail::correlation(fixed_g, {}, moving_g, [&](const Point3& p) { return alignment.map(p); },
-                                             &inside_before);
+  r.correlation_before = detail::correlation(fixed_g, {}, moving_g, mapperOf(alignment), &inside_before);
   r.correlation_after = detail::correlation(fixed_g, {}, moving_g, composed, &inside_after);
   const double shift = distance(refined, r.global_mm);
   const std::string where = fmt("refined (%.1f, %.1f, %.1f) mm, %.1f mm from the global mapping, correlation %.3f -> %.3f",

@@ -37,8 +37,8 @@ struct AlignOptions {
   double working_mm = 2.0;      // both CTs are block-averaged to about this in-plane spacing first
   double body_hu = -300;        // body mask: voxels above this (dilated by mask_margin_mm)
   double mask_margin_mm = 10;   //   so that the skin outline is inside the metric's domain
-  double level_mm[3] = {8, 4, 2};       // target spacing of the three pyramid levels
-  double smoothing_mm[3] = {4, 2, 0};   // Gaussian sigma per level (physical units)
+  double level_mm[3] = {8, 4, 2};       // spacing of the three pyramid levels: both working grids are
+                                        //   block-averaged to it (the averaging is the smoothing)
   unsigned iterations[3] = {200, 120, 60};
   double step_fraction = 0.25;          // largest step of each level: this fraction of its spacing
   double samples_per_level = 150000;    // metric sample points per level (random, seeded)
@@ -66,6 +66,7 @@ struct RefineOptions {
                                 //   the CT's own grid, unsmoothed)
   double step_mm[2] = {0.5, 0.2};  // largest step per level
   unsigned iterations = 100;    // per level
+  double samples = 30000;       // metric sample points per level (random, seeded) when the box holds more
 };
 
 struct TrackedSeed {
