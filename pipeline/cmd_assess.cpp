@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "assess_dicom.h"
 #include "commands.h"
 #include "recap/assess/assess.h"
 #include "recap/casefile/casefile.h"
@@ -35,6 +36,7 @@ struct AssessOptions {
   std::string case_file;
   std::string out;
   bool force = false;
+  bool dicom_out = false;
 };
 
 // Values in the outputs are rounded to 4 decimals: far below any measurement's precision, and
@@ -62,6 +64,8 @@ struct LoadedTimepoint {
   std::string date;  // DICOM StudyDate
   std::string patient_id;
   dicom::Image::Pointer ct, pet;
+  dicom::Series ct_series;     // the CT's headers (SOP Instance UIDs, planes) and slice order, for
+  dicom::Geometry ct_geometry; // the DICOM SR and SEG and for targets read from an SR
 };
 
 LoadedTimepoint loadTimepoint(const casefile::CaseFile& c, size_t t) {
@@ -86,7 +90,10 @@ LoadedTimepoint loadTimepoint(const casefile::CaseFile& c, size_t t) {
   out.patient_id = st.patient_id;
   const dicom::Series& ct = st.series[*st.selected_ct];
   spdlog::info("{}: loading CT {} ({})", tp.label, ct.label(), st.ct_selection_reason);
-  out.ct = dicom::loadVolume(ct).image;
+  dicom::Volume ct_volume = dicom::loadVolume(ct);
+  out.ct = ct_volume.image;
+  out.ct_series = ct;
+  out.ct_geometry = std::move(ct_volume.geometry);
   if (st.selected_pet) {
     const dicom::Series& pet = st.series[*st.selected_pet];
     spdlog::info("{}: loading PET {} in SUVbw ({})", tp.label, pet.label(), st.pet_selection_reason);
@@ -257,7 +264,7 @@ void printSummary(const json& a) {
 
 int runAssess(const AssessOptions& o) {
   const auto start = std::chrono::steady_clock::now();
-  const casefile::CaseFile c = casefile::loadCaseFile(o.case_file);
+  casefile::CaseFile c = casefile::loadCaseFile(o.case_file);
   spdlog::info("case {}: patient {}, {} timepoints, {} target lesions, criteria {} {}", o.case_file, c.patient_id,
                c.timepoints.size(), c.targets.size(), c.profile.name, c.profile.version);
 
@@ -294,6 +301,25 @@ int runAssess(const AssessOptions& o) {
     in.reviewer_diameters = tp.reviewer_diameters;
     input.timepoints.push_back(std::move(in));
   }
+  // Targets from a baseline TID 1500 SR: seeds at the long axes' midpoints on the baseline CT, the
+  // reviewer's long and short axes as the baseline's diameters (unless the case file gives its own).
+  std::map<std::string, std::string> tracking_uids;
+  if (c.target_lesions_from) {
+    SrTargets from = targetsFromSr(*c.target_lesions_from, loaded[0].ct_series);
+    if (int(from.targets.size()) > c.profile.ct.max_target_lesions)
+      throw Error(ErrorCode::CaseFile, c.target_lesions_from->string(),
+                  std::to_string(from.targets.size()) + " target lesions, more than the " +
+                      std::to_string(c.profile.ct.max_target_lesions) + " the profile '" + c.profile.name + "' allows");
+    for (const auto& tp : c.timepoints)
+      for (const auto& n : tp.new_lesions)
+        if (from.tracking_uids.count(n.id))
+          throw Error(ErrorCode::CaseFile, c.source.string(), "new lesion id '" + n.id + "' is also a target in " +
+                                                                  c.target_lesions_from->string());
+    c.targets = from.targets;
+    for (const auto& l : c.targets) input.targets.push_back(seedOf(l));
+    for (const auto& [id, d] : from.diameters) input.timepoints[0].reviewer_diameters.emplace(id, d);
+    tracking_uids = std::move(from.tracking_uids);
+  }
   if (loaded[0].patient_id != c.patient_id)
     spdlog::warn("the DICOM PatientID is '{}', the case file's patient_id '{}'", loaded[0].patient_id, c.patient_id);
 
@@ -309,6 +335,11 @@ int runAssess(const AssessOptions& o) {
   const json j = assessmentJson(c, loaded, a);
   // The report is rendered before anything is written, so that a failure leaves no output.
   const std::string html = reportHtml(j, loaded, a);
+  if (o.dicom_out) {
+    std::vector<CtSource> cts;
+    for (const auto& l : loaded) cts.push_back({&l.ct_series, &l.ct_geometry});
+    writeDicomOutputs(out, j, cts, a, tracking_uids, std::string("recap ") + RECAP_VERSION);
+  }
   writeFileAtomic(out / "assessment.json", j.dump(2) + "\n");
   writeFileAtomic(out / "lesions.csv", lesionsCsv(j));
   writeFileAtomic(out / "report.html", html);
@@ -336,6 +367,8 @@ void addAssessCommand(CLI::App& app, Action& action) {
   cmd->add_option("case", opts->case_file, "case file (YAML, docs/case-file.md)")->required();
   cmd->add_option("-o,--out", opts->out, "output folder for assessment.json, lesions.csv and report.html (created if needed)")->required();
   cmd->add_flag("--force", opts->force, "write into a non-empty output folder, replacing earlier outputs");
+  cmd->add_flag("--dicom-out", opts->dicom_out,
+                "also write per timepoint a DICOM SR (TID 1500) and SEG of the lesions: <label>_SR.dcm, <label>_SEG.dcm");
   cmd->callback([opts, &action] { action = [opts] { return runAssess(*opts); }; });
 }
 

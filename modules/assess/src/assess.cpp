@@ -31,6 +31,10 @@ LesionOutcome measureAt(const TimepointInput& tp, const std::string& id, const P
     const auto seg = segmentation::segmentLesion(*tp.ct, tp.pet.GetPointer(), seed, o.segment);
     out.delineation = seg.reason;
     out.measurement = measurement::measureLesion(seg, tp.pet.GetPointer(), o.measure);
+    if (seg.found && out.measurement.state != measurement::LesionState::Absent) {
+      out.mask_box = seg.box;
+      out.mask = seg.mask;
+    }
   } catch (const Error& e) {
     throw Error(e.code(), e.file().empty() ? tp.label : e.file(), "lesion " + id + ": " + e.reason());
   }

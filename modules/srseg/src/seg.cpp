@@ -158,6 +158,8 @@ void writeSegmentation(const std::filesystem::path& path, const SourceContext& s
       check(added, path, "frame of " + m.label);
     }
   }
+  if (seg->getNumberOfFrames() == 0)
+    throw Error(ErrorCode::Output, path.string(), "cannot write the SEG: no segment has a voxel on the CT grid");
   for (size_t k = 0; k < grid.slices.size(); ++k)
     if (referenced[k])
       references.add(new IODImageReference(src.patient_id.c_str(), src.study_uid.c_str(), src.ct_series_uid.c_str(),

@@ -252,6 +252,7 @@ void writeMeasurementReport(const std::filesystem::path& path, const Measurement
           path, "evidence " + e.sop_instance_uid);
 
   emit(doc.getTree(), root, DSRTypes::AM_afterCurrent, path);
+  check(doc.completeDocument(), path, "completion flag");
   if (!doc.isValid()) throw Error(ErrorCode::Output, path.string(), "cannot build the SR: DCMTK finds the document invalid");
 
   DcmFileFormat file;

@@ -48,6 +48,10 @@ struct LesionOutcome {
   std::optional<registration::TrackedSeed> tracking;  // follow-up targets only
   measurement::LesionMeasurement measurement;
   std::string delineation;                   // how it was delineated, or why nothing was found
+  // The delineated voxels on the CT grid (for the DICOM SEG): the box searched and its mask (empty
+  // when nothing was found).
+  segmentation::Box mask_box;
+  std::vector<uint8_t> mask;
 };
 
 struct TimepointOutcome {

@@ -46,7 +46,8 @@ struct SegWriteOptions {
 };
 
 // Writes a binary SEG; segment i+1 is masks[i]. A segment whose mask is empty is kept (with no
-// frame). Throws recap::Error(Output) naming `path`.
+// frame), but at least one segment must have a voxel on the grid. Throws recap::Error(Output)
+// naming `path`.
 void writeSegmentation(const std::filesystem::path& path, const SourceContext& source, const CtGrid& grid,
                        const std::vector<SegmentMask>& masks, const SegWriteOptions& options);
 
