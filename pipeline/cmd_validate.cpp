@@ -111,7 +111,7 @@ int runValidate(const ValidateOptions& o) {
   std::vector<validate::Threshold> thresholds;
   if (!o.fail_on.empty()) thresholds = validate::loadThresholds(o.fail_on);  // a bad file stops before any work
 
-  validate::setDicomReferenceLoader(validate::readSrReference);
+  validate::setDicomReferenceLoader(validate::readDicomReference);
   validate::RecordSet reference;
   for (const auto& r : o.references) reference.append(validate::loadReference(r));
   validate::checkUnique(reference);

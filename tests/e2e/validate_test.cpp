@@ -3,8 +3,9 @@
 // assessed through `recap validate --run` (recap batch), and validated against their truth.json
 // with the thresholds of configs/validation-thresholds.yaml, which the pipeline meets. The same
 // results then fail those thresholds when deliberately perturbed, and are validated against a
-// reader's CSV and against DICOM TID 1500 SRs written from the truth, each checked against
-// figures computed here from the files themselves. One process; the tests share one run (~3 min).
+// reader's CSV, DICOM TID 1500 SRs written from the truth and DICOM SEGs made from recap's masks,
+// each checked against figures computed here from the files themselves. One process; the tests
+// share one run (~3.5 min).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "recap/srseg/seg.h"
 #include "recap/srseg/sr.h"
 #include "run.h"
 
@@ -335,6 +337,94 @@ TEST_F(Validate, DicomSrReference) {
   EXPECT_EQ(v["ct_response"]["confusion"], truth["ct_response"]["confusion"]);
   EXPECT_EQ(v["deauville"]["confusion"], truth["deauville"]["confusion"]);
   EXPECT_EQ(v["lesions"], truth["lesions"]);
+}
+
+// Masks: cr assessed with --dicom-out (its <label>_SEG.dcm beside assessment.json), and a reader's
+// SEG per timepoint made from recap's own masks moved 2 columns to the patient's left. Dice is
+// counted here voxel by voxel; the Hausdorff distance of a mask and its copy moved by 2 columns is
+// above 0 and at most 2 column spacings.
+TEST_F(Validate, DicomSegReferenceGivesDiceAndHausdorff) {
+  const fs::path out = run_->dir / "assess-cr";
+  const RunResult assessed =
+      runRecap({"assess", (run_->dir / "cases" / "cr" / "case.yaml").string(), "--out", out.string(), "--dicom-out"});
+  ASSERT_EQ(assessed.exit_code, 0) << assessed.err;
+  std::vector<std::string> args = {"validate", "--reference", (run_->dir / "cases" / "cr").string()};
+  std::vector<double> expected_dice;
+  double column_spacing = 0;
+  for (const std::string& label : run_->labels["cr"]) {
+    const srseg::Segmentation seg = srseg::readSegmentation(out / (label + "_SEG.dcm"));
+    column_spacing = seg.pixel_spacing[1];
+    // The CT grid of the frames that hold a mask, in slice order.
+    std::map<double, srseg::CtGrid::Slice> slices;
+    for (const auto& s : seg.segments)
+      for (const auto& f : s.frames) slices[f.position[2]] = {{"1.2.840.10008.5.1.4.1.1.2", f.source_sop_instance_uid, ""}, f.position};
+    srseg::CtGrid grid;
+    grid.rows = seg.rows;
+    grid.columns = seg.columns;
+    grid.orientation = seg.orientation;
+    grid.pixel_spacing = seg.pixel_spacing;
+    std::vector<double> zs;
+    for (const auto& [z, sl] : slices) {
+      grid.slices.push_back(sl);
+      zs.push_back(z);
+    }
+    std::vector<srseg::SegmentMask> masks;
+    for (const auto& s : seg.segments) {
+      if (s.frames.empty()) continue;
+      srseg::SegmentMask m;
+      m.label = s.tracking_id;
+      m.tracking_uid = s.tracking_uid.empty() ? srseg::uidFromText("reader/" + s.tracking_id) : s.tracking_uid;
+      long first = long(zs.size()), last = -1;
+      for (const auto& f : s.frames) {
+        const long k = long(std::find(zs.begin(), zs.end(), f.position[2]) - zs.begin());
+        first = std::min(first, k);
+        last = std::max(last, k);
+      }
+      m.offset = {0, 0, first};
+      m.size = {seg.columns, seg.rows, last - first + 1};
+      m.mask.assign(size_t(m.size[0] * m.size[1] * m.size[2]), 0);
+      size_t both = 0, voxels = 0;
+      for (const auto& f : s.frames) {
+        const long k = long(std::find(zs.begin(), zs.end(), f.position[2]) - zs.begin()) - first;
+        for (long r = 0; r < seg.rows; ++r)
+          for (long c = 0; c < seg.columns; ++c) {
+            const bool in = f.mask[size_t(r * seg.columns + c)] != 0;
+            voxels += in;
+            if (in && c + 2 < seg.columns) m.mask[size_t((k * seg.rows + r) * seg.columns + c + 2)] = 1;
+            both += in && c >= 2 && f.mask[size_t(r * seg.columns + c - 2)] != 0;
+          }
+      }
+      expected_dice.push_back(2.0 * both / (2.0 * voxels));  // the moved copy keeps the voxel count
+      masks.push_back(m);
+    }
+    srseg::SourceContext src;
+    src.patient_id = seg.patient_id;
+    src.study_uid = seg.study_uid;
+    src.frame_of_reference_uid = seg.frame_of_reference_uid;
+    const fs::path file = run_->dir / "reader-seg" / (label + ".dcm");
+    fs::create_directories(file.parent_path());
+    srseg::writeSegmentation(file, src, grid, masks, {});
+    args.insert(args.end(), {"--reference", file.string()});
+  }
+  args.insert(args.end(), {"--results", out.string(), "--out", (run_->dir / "val-seg").string()});
+  const RunResult r = runRecap(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json v = json::parse(readText(run_->dir / "val-seg" / "validation.json"));
+  std::printf("masks: Dice median %.4f, min %.4f; Hausdorff median %.4f mm, max %.4f mm (column spacing %.4f mm)\n",
+              v["dice"]["median"].get<double>(), v["dice"]["min"].get<double>(), v["hausdorff_mm"]["median"].get<double>(),
+              v["hausdorff_mm"]["max"].get<double>(), column_spacing);
+  ASSERT_EQ(v["dice"]["n"].get<size_t>(), expected_dice.size());
+  EXPECT_EQ(expected_dice.size(), 5u);  // cr: L1-L3 at baseline, L1 and L2 at fu1
+  EXPECT_EQ(v["masks"]["not_in_results"], 0);
+  EXPECT_NEAR(v["dice"]["min"].get<double>(), *std::min_element(expected_dice.begin(), expected_dice.end()), 1e-4);
+  EXPECT_NEAR(v["dice"]["median"].get<double>(), median(expected_dice), 1e-4);
+  EXPECT_EQ(v["hausdorff_mm"]["n"], 5);
+  EXPECT_LT(v["dice"]["median"].get<double>(), 1.0);
+  EXPECT_GT(v["hausdorff_mm"]["median"].get<double>(), 0.0);
+  EXPECT_LE(v["hausdorff_mm"]["max"].get<double>(), 2 * column_spacing + 1e-3);
+  // The truth reference is still compared alongside.
+  EXPECT_EQ(v["lesions"]["found"], 5);
+  EXPECT_NE(readText(run_->dir / "val-seg" / "validation.html").find(" reference masks, 0 without a mask"), std::string::npos);
 }
 
 // Refusals, each with its documented exit code, before anything is written.

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "recap/batch/csv.h"
 #include "recap/core/text.h"
+#include "recap/validate/masks.h"
 
 using nlohmann::ordered_json;
 
@@ -132,6 +134,28 @@ Validation compare(const RecordSet& reference, const RecordSet& results, size_t 
     }
   }
 
+  // Masks, where the reference has them.
+  for (const auto& ref : reference.masks) {
+    MaskPair p;
+    p.patient_id = ref.patient_id;
+    p.timepoint = ref.timepoint;
+    p.lesion_id = ref.lesion_id;
+    for (const auto& m : results.masks) {
+      const bool same = ref.study_uid.empty()
+                            ? m.patient_id == ref.patient_id && m.timepoint == ref.timepoint && m.lesion_id == ref.lesion_id
+                            : m.study_uid == ref.study_uid && m.lesion_id == ref.lesion_id;
+      if (!same) continue;
+      const MaskAgreement a = compareMasks(ref, m);
+      p.patient_id = m.patient_id;
+      p.timepoint = m.timepoint;
+      p.in_results = true;
+      p.dice = a.dice;
+      p.hausdorff_mm = a.hausdorff_mm;
+      break;
+    }
+    v.masks.push_back(p);
+  }
+
   v.ldi = summarizeErrors(collect(v.lesions, &LesionPair::ldi_error));
   v.sdi = summarizeErrors(collect(v.lesions, &LesionPair::sdi_error));
   v.ppd = summarizeErrors(collect(v.lesions, &LesionPair::ppd_error));
@@ -252,9 +276,31 @@ ordered_json toJson(const Validation& v) {
   dj["status_mismatch"] = status_mismatch;  // found in both, but measured in one and too small in the other
   dj["mismatched"] = det["not_in_results"] + det["not_in_reference"] + status_mismatch;
   j["lesions"] = dj;
-  // Masks: Dice and Hausdorff need a reference segmentation (DICOM SEG), not read yet.
-  j["dice"] = nullptr;
-  j["hausdorff_mm"] = nullptr;
+  // Masks, where the reference gives them (DICOM SEG) and recap's results hold them (--dicom-out).
+  std::vector<double> dice, hausdorff;
+  long masks_missing = 0;
+  for (const auto& m : v.masks) {
+    if (m.dice) dice.push_back(*m.dice);
+    if (m.hausdorff_mm) hausdorff.push_back(*m.hausdorff_mm);
+    masks_missing += !m.in_results;
+  }
+  ordered_json dj2;
+  dj2["n"] = dice.size();
+  dj2["mean"] = dice.empty() ? ordered_json(nullptr) : ordered_json(r4(std::accumulate(dice.begin(), dice.end(), 0.0) / dice.size()));
+  dj2["median"] = dice.empty() ? ordered_json(nullptr) : ordered_json(r4(percentile(dice, 50)));
+  dj2["min"] = dice.empty() ? ordered_json(nullptr) : ordered_json(r4(*std::min_element(dice.begin(), dice.end())));
+  j["dice"] = dj2;
+  ordered_json hj;
+  hj["n"] = hausdorff.size();
+  hj["mean"] = hausdorff.empty() ? ordered_json(nullptr) : ordered_json(r4(std::accumulate(hausdorff.begin(), hausdorff.end(), 0.0) / hausdorff.size()));
+  hj["median"] = hausdorff.empty() ? ordered_json(nullptr) : ordered_json(r4(percentile(hausdorff, 50)));
+  hj["p95"] = hausdorff.empty() ? ordered_json(nullptr) : ordered_json(r4(percentile(hausdorff, 95)));
+  hj["max"] = hausdorff.empty() ? ordered_json(nullptr) : ordered_json(r4(*std::max_element(hausdorff.begin(), hausdorff.end())));
+  j["hausdorff_mm"] = hj;
+  ordered_json mj;
+  mj["reference"] = v.masks.size();
+  mj["not_in_results"] = masks_missing;
+  j["masks"] = mj;
   ordered_json worst = ordered_json::array();
   for (const auto& w : v.worst) {
     ordered_json x;
@@ -277,18 +323,30 @@ std::string toCsv(const Validation& v) {
                                     "sdi_error_mm", "reference_ppd_mm2", "recap_ppd_mm2", "ppd_error_mm2",
                                     "reference_suv_max", "recap_suv_max", "suv_max_error", "reference_ct_response",
                                     "recap_ct_response", "reference_deauville", "recap_deauville", "reference_spd_mm2",
-                                    "recap_spd_mm2"});
+                                    "recap_spd_mm2", "dice", "hausdorff_mm"});
   for (const auto& t : v.timepoints)
     out += batch::csvLine({t.patient_id, t.timepoint, "", t.in_results ? "" : "not_in_results", "", "", "", "", "", "", "", "",
                            "", "", "", "", "", "", s(t.reference_response), s(t.recap_response), d(t.reference_deauville),
-                           d(t.recap_deauville), n(t.reference_spd), n(t.recap_spd)});
+                           d(t.recap_deauville), n(t.reference_spd), n(t.recap_spd), "", ""});
   for (const auto& p : v.lesions) {
     const LesionRecord none;
     const LesionRecord& a = p.reference ? *p.reference : none;
     const LesionRecord& b = p.recap ? *p.recap : none;
+    const MaskPair* m = nullptr;
+    for (const auto& x : v.masks)
+      if (x.in_results && x.patient_id == p.patient_id && x.timepoint == p.timepoint && x.lesion_id == p.lesion_id) m = &x;
     out += batch::csvLine({p.patient_id, p.timepoint, p.lesion_id, p.detection, a.status, b.status, n(a.ldi_mm), n(b.ldi_mm),
                            n(p.ldi_error), n(a.sdi_mm), n(b.sdi_mm), n(p.sdi_error), n(a.ppd_mm2), n(b.ppd_mm2),
-                           n(p.ppd_error), n(a.suv_max), n(b.suv_max), n(p.suv_max_error), "", "", "", "", "", ""});
+                           n(p.ppd_error), n(a.suv_max), n(b.suv_max), n(p.suv_max_error), "", "", "", "", "", "",
+                           m ? n(m->dice) : "", m ? n(m->hausdorff_mm) : ""});
+  }
+  // Masks of lesions the reference gives only as a SEG (no measurement record).
+  for (const auto& x : v.masks) {
+    bool listed = false;
+    for (const auto& p : v.lesions) listed = listed || (x.patient_id == p.patient_id && x.timepoint == p.timepoint && x.lesion_id == p.lesion_id);
+    if (!listed)
+      out += batch::csvLine({x.patient_id, x.timepoint, x.lesion_id, x.in_results ? "mask" : "mask_not_in_results", "", "", "", "",
+                             "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", n(x.dice), n(x.hausdorff_mm)});
   }
   return out;
 }

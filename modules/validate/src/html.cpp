@@ -183,8 +183,18 @@ std::string renderHtml(const HtmlInput& in) {
       << "</td><td class=\"num\">" << val(s["bland_altman"]["loa_low"]) << " .. " << val(s["bland_altman"]["loa_high"])
       << "</td></tr>\n";
   }
-  h << "</table>\n<p class=\"note\">Diameters are compared where both recap and the reference measured the lesion. Dice and "
-       "Hausdorff distance need reference masks (DICOM SEG), which this version does not read.</p>\n";
+  h << "</table>\n<p class=\"note\">Diameters are compared where both recap and the reference measured the lesion.</p>\n";
+  h << "<h3>Masks</h3>\n<p class=\"masks\">";
+  if (j["masks"]["reference"].get<long>() == 0)
+    h << "No reference masks (a DICOM SEG given as --reference): no Dice or Hausdorff distance.";
+  else
+    h << val(j["masks"]["reference"]) << " reference masks, " << val(j["masks"]["not_in_results"])
+      << " without a mask of recap's (recap assess --dicom-out writes them). Dice: n " << val(j["dice"]["n"]) << ", mean "
+      << val(j["dice"]["mean"]) << ", median " << val(j["dice"]["median"]) << ", min " << val(j["dice"]["min"])
+      << ". Hausdorff distance (mm): n " << val(j["hausdorff_mm"]["n"]) << ", mean " << val(j["hausdorff_mm"]["mean"])
+      << ", median " << val(j["hausdorff_mm"]["median"]) << ", 95th percentile " << val(j["hausdorff_mm"]["p95"]) << ", max "
+      << val(j["hausdorff_mm"]["max"]) << ".";
+  h << "</p>\n";
   h << "<div class=\"plots\">\n"
     << blandAltmanSvg(valuePairs(*in.pairs, &LesionRecord::ldi_mm, &LesionPair::ldi_error), "Bland-Altman: LDi", "mm")
     << blandAltmanSvg(valuePairs(*in.pairs, &LesionRecord::sdi_mm, &LesionPair::sdi_error), "Bland-Altman: SDi", "mm")

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "recap/batch/csv.h"
+#include "recap/validate/masks.h"
 #include "recap/core/error.h"
 
 namespace fs = std::filesystem;
@@ -21,6 +22,7 @@ namespace recap::validate {
 void RecordSet::append(const RecordSet& other) {
   timepoints.insert(timepoints.end(), other.timepoints.begin(), other.timepoints.end());
   lesions.insert(lesions.end(), other.lesions.begin(), other.lesions.end());
+  masks.insert(masks.end(), other.masks.begin(), other.masks.end());
   sources.insert(sources.end(), other.sources.begin(), other.sources.end());
 }
 
@@ -349,6 +351,21 @@ Results loadResults(const fs::path& dir) {
       invalid(file.string(), "patient " + patient + " is also in " + (res.folders[patient] / "assessment.json").string());
     res.folders[patient] = f;
     res.records.append(r);
+    // The lesion masks recap assess --dicom-out wrote beside it: <label>_SEG.dcm.
+    std::vector<fs::path> segs;
+    for (const auto& e : fs::directory_iterator(f, ec)) {
+      const std::string name = e.path().filename().string();
+      if (e.is_regular_file() && name.size() > 8 && name.compare(name.size() - 8, 8, "_SEG.dcm") == 0) segs.push_back(e.path());
+    }
+    std::sort(segs.begin(), segs.end());
+    for (const fs::path& seg : segs) {
+      const std::string name = seg.filename().string();
+      for (LesionMask m : readSegMasks(seg)) {
+        m.patient_id = patient;
+        m.timepoint = name.substr(0, name.size() - 8);
+        res.records.masks.push_back(std::move(m));
+      }
+    }
   }
   return res;
 }

@@ -1,6 +1,7 @@
 #include "recap/validate/sr_reference.h"
 
 #include "recap/core/error.h"
+#include "recap/validate/masks.h"
 
 namespace recap::validate {
 
@@ -39,6 +40,23 @@ RecordSet srRecords(const srseg::MeasurementReport& report, const std::string& s
 
 RecordSet readSrReference(const std::filesystem::path& path) {
   return srRecords(srseg::readMeasurementReport(path), path.string());
+}
+
+RecordSet readDicomReference(const std::filesystem::path& path) {
+  try {
+    return readSrReference(path);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::Unsupported) throw;
+  }
+  RecordSet r;
+  try {
+    r.masks = readSegMasks(path);  // a SEG: masks only (its segments paired by study and lesion id)
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::Unsupported) throw;
+    throw Error(ErrorCode::Unsupported, path.string(), "neither a TID 1500 Measurement Report nor a DICOM Segmentation");
+  }
+  r.sources.push_back(path.string());
+  return r;
 }
 
 }  // namespace recap::validate

@@ -137,7 +137,7 @@ TEST(Compare, CsvHasARowPerTimepointAndPair) {
   int rows = 0;
   while (std::getline(in, line)) ++rows;
   EXPECT_EQ(rows, 3 + 8);
-  EXPECT_NE(csv.find("P1,fu2,,,,,,,,,,,,,,,,,PD,SD,5,5,336.0000,276.0000\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("P1,fu2,,,,,,,,,,,,,,,,,PD,SD,5,5,336.0000,276.0000,,\n"), std::string::npos) << csv;
   EXPECT_NE(csv.find("P1,baseline,L1,found,measured,measured,30.0000,31.0000,1.0000,"), std::string::npos) << csv;
 }
 

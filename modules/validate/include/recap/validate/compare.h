@@ -36,6 +36,14 @@ struct TimepointPair {
   std::optional<double> reference_spd, recap_spd;  // over the reference's targets, when every one is rated
 };
 
+// A reference lesion mask and recap's mask of the same lesion on the same study (same Study
+// Instance UID and lesion id; by patient, timepoint and lesion when the reference has no study).
+struct MaskPair {
+  std::string patient_id, timepoint, lesion_id;
+  bool in_results = false;
+  std::optional<double> dice, hausdorff_mm;
+};
+
 struct WorstCase {
   std::string patient_id, timepoint, lesion_id;  // lesion_id empty for a timepoint's reading
   std::string what;                              // one line, e.g. "CT response: reference PR, recap SD"
@@ -45,6 +53,7 @@ struct WorstCase {
 struct Validation {
   std::vector<LesionPair> lesions;
   std::vector<TimepointPair> timepoints;
+  std::vector<MaskPair> masks;
   std::optional<ErrorSummary> ldi, sdi, ppd, suv_max, spd;
   Confusion ct_response, deauville;
   long response_unpaired = 0, deauville_unpaired = 0;  // read on one side only

@@ -3,6 +3,8 @@
 // source becomes the same records, so a new kind of reference only needs a function producing them.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -28,9 +30,26 @@ struct TimepointRecord {
   std::string source;
 };
 
+// A lesion's mask on one timepoint's CT (from a DICOM SEG segment): frames on a common plane
+// geometry, each a rows x columns mask (0 or 1, row by row) at its Image Position (Patient).
+struct LesionMask {
+  std::string patient_id, timepoint;  // either may be empty for a reference SEG (paired by study)
+  std::string study_uid, lesion_id;   // the lesion id is the segment's tracking id, else its label
+  int rows = 0, columns = 0;
+  std::array<double, 6> orientation{1, 0, 0, 0, 1, 0};  // row direction, column direction
+  std::array<double, 2> pixel_spacing{1, 1};            // [between rows, between columns] (mm)
+  struct Frame {
+    std::array<double, 3> position{0, 0, 0};            // centre of the frame's first pixel, LPS mm
+    std::vector<uint8_t> mask;
+  };
+  std::vector<Frame> frames;
+  std::string source;
+};
+
 struct RecordSet {
   std::vector<TimepointRecord> timepoints;
   std::vector<LesionRecord> lesions;
+  std::vector<LesionMask> masks;
   std::vector<std::string> sources;  // files read
   void append(const RecordSet& other);
 };
@@ -49,9 +68,9 @@ RecordSet readReaderCsv(const std::string& text, const std::string& source);
 // assessment.json of recap assess (docs/formats.md) as records.
 RecordSet readAssessment(const nlohmann::json& assessment, const std::string& source);
 
-// A loader for DICOM references (TID 1500 SR, SEG): given a DICOM file, its records. None is
-// registered until the SR/SEG reader provides one; loadReference then refuses DICOM files with
-// Error(Unsupported).
+// A loader for DICOM references (TID 1500 SR, SEG): given a DICOM file, its records. recap validate
+// registers readDicomReference (sr_reference.h); without a loader loadReference refuses DICOM files
+// with Error(Unsupported).
 using DicomReferenceLoader = std::function<RecordSet(const std::filesystem::path&)>;
 void setDicomReferenceLoader(DicomReferenceLoader loader);
 
@@ -62,7 +81,8 @@ void setDicomReferenceLoader(DicomReferenceLoader loader);
 RecordSet loadReference(const std::filesystem::path& path);
 
 // recap's results under `dir`: `dir/assessment.json` (one recap assess output) or every
-// `dir/<case>/assessment.json` (recap batch output; failed cases have none). `folders` maps each
+// `dir/<case>/assessment.json` (recap batch output; failed cases have none), with the lesion masks
+// of the `<label>_SEG.dcm` files beside them (recap assess --dicom-out). `folders` maps each
 // patient id to its output folder (where report.html is). Throws Error(NoInput) when there is
 // none, Error(CaseFile) when two folders hold the same patient.
 struct Results {

@@ -1,5 +1,5 @@
-// DICOM TID 1500 SR as a reference for recap validate: a reader's (or a viewer's) Measurement
-// Report of one timepoint, read by modules/srseg, as validation records.
+// DICOM references of recap validate, read by modules/srseg: a reader's (or a viewer's) TID 1500
+// Measurement Report of one timepoint as records, a SEG as lesion masks.
 #pragma once
 
 #include <filesystem>
@@ -16,7 +16,11 @@ namespace recap::validate {
 // when the report has no patient id or timepoint label, or a group has no tracking id.
 RecordSet srRecords(const srseg::MeasurementReport& report, const std::string& source);
 
-// readMeasurementReport + srRecords: the loader that setDicomReferenceLoader takes.
+// readMeasurementReport + srRecords.
 RecordSet readSrReference(const std::filesystem::path& path);
+
+// The loader recap validate registers (setDicomReferenceLoader): a TID 1500 SR as above, else a
+// DICOM SEG as lesion masks (readSegMasks). Throws Error(Unsupported) when it is neither.
+RecordSet readDicomReference(const std::filesystem::path& path);
 
 }  // namespace recap::validate
