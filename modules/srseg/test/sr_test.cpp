@@ -7,6 +7,10 @@
 #include <cmath>
 #include <fstream>
 
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmsr/dsrdoc.h>
+
 #include "recap/core/error.h"
 #include "recap/srseg/sr.h"
 #include "validators.h"
@@ -151,6 +155,73 @@ TEST(Sr, ReadingSomethingElseIsATypedError) {
     EXPECT_EQ(e.code(), ErrorCode::CorruptInput);
     EXPECT_EQ(e.file(), (dir / "text.dcm").string());
   }
+  fs::remove_all(dir);
+}
+
+// A report as a viewer writes it (dcmjs/OHIF style, built here with dcmsr, not with recap's writer):
+// the older SRT codes for the axes, groups nested below a further container, no finding, status or
+// SPD; a group without a tracking identifier is named by its position.
+TEST(Sr, ViewerStyleReportIsRead) {
+  DSRDocument doc(DSRTypes::DT_EnhancedSR);
+  doc.createNewSeriesInStudy("1.2.826.0.1.3680043.8.498.7");
+  doc.setPatientID("VIEWER");
+  DSRDocumentTree& t = doc.getTree();
+  auto add = [&](DSRTypes::E_RelationshipType rel, DSRTypes::E_ValueType vt, DSRTypes::E_AddMode mode,
+                 const char* code, const char* scheme, const char* meaning) {
+    ASSERT_GT(t.addContentItem(rel, vt, mode), 0u) << meaning;
+    if (code) {
+      ASSERT_TRUE(t.getCurrentContentItem().setConceptName(DSRCodedEntryValue(code, scheme, meaning)).good());
+    }
+  };
+  auto axis = [&](DSRTypes::E_AddMode mode, const char* code, const char* value, float c0, float r0, float c1, float r1) {
+    add(DSRTypes::RT_contains, DSRTypes::VT_Num, mode, code, "SRT", "axis");
+    ASSERT_TRUE(t.getCurrentContentItem().setNumericValue(DSRNumericMeasurementValue(value, DSRCodedEntryValue("mm", "UCUM", "mm"))).good());
+    add(DSRTypes::RT_inferredFrom, DSRTypes::VT_SCoord, DSRTypes::AM_belowCurrent, nullptr, nullptr, "scoord");
+    DSRSpatialCoordinatesValue line(DSRTypes::GT_Polyline);
+    line.getGraphicDataList().addItem(c0, r0);
+    line.getGraphicDataList().addItem(c1, r1);
+    ASSERT_TRUE(t.getCurrentContentItem().setSpatialCoordinates(line).good());
+    add(DSRTypes::RT_selectedFrom, DSRTypes::VT_Image, DSRTypes::AM_belowCurrent, nullptr, nullptr, "image");
+    ASSERT_TRUE(t.getCurrentContentItem().setImageReference(DSRImageReferenceValue(ct(7).sop_class_uid.c_str(), ct(7).sop_instance_uid.c_str())).good());
+    t.goUp();
+    t.goUp();
+  };
+  add(DSRTypes::RT_isRoot, DSRTypes::VT_Container, DSRTypes::AM_afterCurrent, "126000", "DCM", "Imaging Measurement Report");
+  add(DSRTypes::RT_contains, DSRTypes::VT_Container, DSRTypes::AM_belowCurrent, "126010", "DCM", "Imaging Measurements");
+  add(DSRTypes::RT_contains, DSRTypes::VT_Container, DSRTypes::AM_belowCurrent, "125007", "DCM", "Measurement Group");
+  add(DSRTypes::RT_hasObsContext, DSRTypes::VT_Text, DSRTypes::AM_belowCurrent, "112039", "DCM", "Tracking Identifier");
+  t.getCurrentContentItem().setStringValue("Bidirectional 1");
+  add(DSRTypes::RT_hasObsContext, DSRTypes::VT_UIDRef, DSRTypes::AM_afterCurrent, "112040", "DCM", "Tracking Unique Identifier");
+  t.getCurrentContentItem().setStringValue("1.2.826.0.1.3680043.8.498.77");
+  axis(DSRTypes::AM_afterCurrent, "G-A185", "30.5", 10.f, 20.f, 40.f, 20.f);
+  axis(DSRTypes::AM_afterCurrent, "G-A186", "12", 25.f, 14.f, 25.f, 26.f);
+  t.goUp();  // the group
+  add(DSRTypes::RT_contains, DSRTypes::VT_Container, DSRTypes::AM_afterCurrent, "125007", "DCM", "Measurement Group");
+  axis(DSRTypes::AM_belowCurrent, "G-A185", "8.25", 1.f, 1.f, 9.f, 1.f);
+  const fs::path dir = tempDir("sr-viewer");
+  DcmFileFormat file;
+  ASSERT_TRUE(doc.write(*file.getDataset()).good());
+  ASSERT_TRUE(file.saveFile((dir / "viewer.dcm").c_str(), EXS_LittleEndianExplicit).good());
+
+  const MeasurementReport r = readMeasurementReport(dir / "viewer.dcm");
+  EXPECT_EQ(r.patient_id, "VIEWER");
+  EXPECT_FALSE(r.spd_mm2 || r.deauville || r.lugano_response);
+  ASSERT_EQ(r.lesions.size(), 2u);
+  const LesionReport& a = r.lesions[0];
+  EXPECT_EQ(a.tracking_id, "Bidirectional 1");
+  EXPECT_EQ(a.tracking_uid, "1.2.826.0.1.3680043.8.498.77");
+  EXPECT_TRUE(a.nodal);  // no finding: nodal
+  ASSERT_TRUE(a.long_axis_mm && a.short_axis_mm && a.image);
+  EXPECT_DOUBLE_EQ(*a.long_axis_mm, 30.5);
+  EXPECT_DOUBLE_EQ(*a.short_axis_mm, 12);
+  EXPECT_EQ(a.image->sop_instance_uid, ct(7).sop_instance_uid);
+  ASSERT_EQ(a.long_axis_polyline.size(), 2u);
+  EXPECT_DOUBLE_EQ(a.long_axis_polyline[1][0], 40);
+  EXPECT_DOUBLE_EQ(a.short_axis_polyline[0][1], 14);
+  EXPECT_EQ(r.lesions[1].tracking_id, "lesion2");
+  ASSERT_TRUE(r.lesions[1].long_axis_mm);
+  EXPECT_DOUBLE_EQ(*r.lesions[1].long_axis_mm, 8.25);
+  EXPECT_FALSE(r.lesions[1].short_axis_mm);
   fs::remove_all(dir);
 }
 
