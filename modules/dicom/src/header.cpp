@@ -2,6 +2,7 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcistrmf.h>
 #include <dcmtk/dcmdata/dcitem.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcxfer.h>
@@ -104,10 +105,15 @@ std::optional<int> getInt(DcmItem& item, const DcmTagKey& key) {
 // Finds the element (group, 0xXX<low>) reserved by `creator` in `group`; e.g. Philips' SUV
 // factor is (7053,xx00) in the block whose creator (7053,00xx) is "Philips PET Private Group".
 std::optional<DcmTagKey> privateTag(DcmItem& item, Uint16 group, const char* creator, Uint8 low) {
-  for (Uint16 block = 0x10; block <= 0xFF; ++block) {
+  // One walk over the dataset's own elements (a lookup per possible block would walk it 240 times).
+  for (DcmObject* obj = item.nextInContainer(nullptr); obj != nullptr; obj = item.nextInContainer(obj)) {
+    const DcmTagKey key = obj->getTag();
+    if (key.getGroup() != group || key.getElement() < 0x10 || key.getElement() > 0xFF) continue;
     OFString value;
-    if (item.findAndGetOFString(DcmTagKey(group, block), value).bad()) continue;
-    if (trim(value.c_str()) == creator) return DcmTagKey(group, static_cast<Uint16>((block << 8) | low));
+    auto* element = dynamic_cast<DcmElement*>(obj);
+    if (element == nullptr || element->getOFString(value, 0).bad()) continue;
+    if (trim(value.c_str()) == creator)
+      return DcmTagKey(group, static_cast<Uint16>((key.getElement() << 8) | low));
   }
   return std::nullopt;
 }
@@ -208,11 +214,7 @@ void fillHeader(DcmFileFormat& file, InstanceHeader& h) {
 // start like a little-endian dataset (group 0x0008 or 0x0002 first), as old exports do.
 enum class Sniff { Part10, RawDataset, Other };
 
-Sniff sniff(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  char buf[132] = {};
-  in.read(buf, sizeof buf);
-  const std::streamsize n = in.gcount();
+Sniff sniff(const char* buf, long n) {
   if (n == 132 && std::memcmp(buf + 128, "DICM", 4) == 0) return Sniff::Part10;
   if (n >= 8) {
     const unsigned group = static_cast<unsigned char>(buf[0]) | (static_cast<unsigned char>(buf[1]) << 8);
@@ -251,15 +253,37 @@ bool hasValue(const std::string& values, const std::string& token) {
 ReadResult readHeader(const fs::path& path) {
   ReadResult result;
   result.header.path = path;
-  const Sniff kind = sniff(path);
+  // One open and one pass per file: the first 132 bytes are looked at through DCMTK's own stream
+  // (mark, read, putback) and the same stream is then parsed.
+  DcmInputFileStream stream(path.c_str());
+  if (stream.status().bad()) {
+    result.outcome = ReadOutcome::Unreadable;
+    result.problem = std::string("cannot open the file: ") + stream.status().text();
+    return result;
+  }
+  char head[132] = {};
+  stream.mark();
+  const long n = long(stream.read(head, sizeof head));
+  stream.putback();
+  const Sniff kind = sniff(head, n);
   if (kind == Sniff::Other) return result;  // NotDicom
 
   quietLibraries();
   // Values longer than 4 KiB (the pixel data) are not read, only skipped, but their lengths are
   // checked against the file: a truncated file is found here, by its path, without decoding it.
   DcmFileFormat file;
-  const E_FileReadMode mode = kind == Sniff::Part10 ? ERM_fileOnly : ERM_dataset;
-  OFCondition status = file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 4096, mode);
+  OFCondition status;
+  if (kind == Sniff::Part10) {
+    file.setReadMode(ERM_fileOnly);
+    file.transferInit();
+    status = file.read(stream, EXS_Unknown, EGL_noChange, 4096);
+    file.transferEnd();
+  } else {
+    DcmDataset* ds = file.getDataset();
+    ds->transferInit();
+    status = ds->read(stream, EXS_Unknown, EGL_noChange, 4096);
+    ds->transferEnd();
+  }
   if (status.bad()) {
     result.outcome = ReadOutcome::Unreadable;
     result.problem = status == EC_StreamNotifyClient || status == EC_InvalidStream
