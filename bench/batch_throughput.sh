@@ -77,3 +77,6 @@ load_after=$(load)
   printf 'One case (`recap assess`, /usr/bin/time -v): wall %s, peak RSS %.0f MiB.\n' "$wall" "$(awk -v k="$rss_kb" 'BEGIN {print k / 1024}')"
   echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after."
 } | tee "$OUT/results.md"
+# For bench/run.sh: seconds at --jobs 1 and 2 and the speed-up.
+printf 'jobs1_s\t%.1f\njobs2_s\t%.1f\nspeedup\t%.2f\ncases\t%s\n' "${secs[1]}" "${secs[2]}" \
+  "$(awk -v a="${secs[1]}" -v b="${secs[2]}" 'BEGIN { print a / b }')" "$CASES" >"$OUT/summary.tsv"

@@ -19,6 +19,8 @@
 #     dcm2niix -z y -o TMP DIR                                 pigz -6 if installed, else internal
 #     dcm2niix -z i -o TMP DIR                                 internal gzip (miniz), 1 thread
 #     dcm2niix -z n -o TMP DIR                                 uncompressed .nii
+#     dcmdjpls/dcmdjpeg every file, then dcm2niix -z y         the reference for compressed input
+#                                                              (Debian's dcm2niix has no JPEG-LS decoder)
 #   and prints a Markdown table (also saved as OUTDIR/results.md).
 #
 # Requires: dcm2niix, dcmcjpls and dcmcjpeg (Debian dcmtk), GNU time (/usr/bin/time, Debian
@@ -131,11 +133,13 @@ measure() {
   RSS=$(sort -n "$rss" | tail -n1 | awk '{ printf "%.0f", $1 / 1024 }')
 }
 
+# dcm2niix -z y's mean time, or where it failed (JPEG-LS), DCMTK's decoder followed by it.
+reference() { local y=${mean[$1/$2/dz_y]:-}; [[ -n $y ]] && echo "$y" || echo "${mean[$1/$2/dz_dec]:-}"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "—"; else printf "%.2f", a / b }'; }
 
 declare -A mean sd min rss failed
 INPUTS=(uncompressed jpeg-ls-lossless jpeg-lossless)
-TOOLS=(recap6 recap1 load dz_y dz_i dz_n)
+TOOLS=(recap6 recap1 load dz_y dz_i dz_n dz_dec)
 # shellcheck disable=SC2016  # backquotes are Markdown here
 declare -A label=(
   [recap6]='`recap convert` (gzip 6)'
@@ -144,6 +148,7 @@ declare -A label=(
   [dz_y]='`dcm2niix -z y`'
   [dz_i]='`dcm2niix -z i` (internal gzip)'
   [dz_n]='`dcm2niix -z n` (no gzip)'
+  [dz_dec]='DCMTK decompresses every file, then `dcm2niix -z y`'
 )
 folder() { [[ $1 == uncompressed ]] && echo "$SERIES/$2" || echo "$SERIES/$2-$1"; }
 
@@ -160,6 +165,7 @@ for input in "${INPUTS[@]}"; do
     # Stage split of one recap run (index, decode, NIfTI write), for the reading of the figures.
     { echo "## $input $mod"; "$LOAD" "$dir" --write "$WORK/stages-out"; } >>"$STAGES" 2>&1 || true
     for tool in "${TOOLS[@]}"; do
+      [[ $tool == dz_dec && $input == uncompressed ]] && continue
       key=$input/$mod/$tool
       id=${input}_${mod}_$tool
       tmp=$WORK/out_$id
@@ -171,6 +177,8 @@ for input in "${INPUTS[@]}"; do
         dz_y) measure "$id" "$tmp" dcm2niix -z y -o "$tmp" "$dir" ;;
         dz_i) measure "$id" "$tmp" dcm2niix -z i -o "$tmp" "$dir" ;;
         dz_n) measure "$id" "$tmp" dcm2niix -z n -o "$tmp" "$dir" ;;
+        dz_dec) measure "$id" "$tmp" "$ROOT/bench/decompress_then_dcm2niix.sh" \
+                  "$([[ $input == jpeg-ls-lossless ]] && echo dcmdjpls || echo dcmdjpeg)" "$tmp" "$dir" ;;
       esac
       mean[$key]=$MEAN sd[$key]=$SD min[$key]=$MIN rss[$key]=$RSS failed[$key]=$FAILED
       rm -rf "$tmp"
@@ -203,7 +211,8 @@ dz_version=$({ dcm2niix -h 2>&1 || true; } | head -n1)
   echo "- load average (1, 5, 15 min) before the measurements: $load_before; after ($timing_minutes min): $load_after"
   echo "- input sizes: $(for d in "$SERIES"/*/; do printf '%s %s; ' "$(basename "$d")" "$(du -sh "$d" | cut -f1)"; done)"
   echo
-  echo "Ratio columns: recap's time divided by dcm2niix's. *vs -z y*: dcm2niix as it runs by default for .nii.gz."
+  echo "Ratio columns: recap's time divided by dcm2niix's. *vs -z y*: dcm2niix as it runs by default for .nii.gz"
+  echo "(where dcm2niix cannot decode the input, DCMTK's decoder on every file followed by dcm2niix -z y)."
   echo "*vs matched*: \`recap convert\` (gzip 6) against \`dcm2niix -z i\` (both gzip level 6 on one thread);"
   echo "\`recap_bench_load\` against \`dcm2niix -z n\` (read and decode, no gzip; dcm2niix still writes the .nii)."
   echo
@@ -212,6 +221,7 @@ dz_version=$({ dcm2niix -h 2>&1 || true; } | head -n1)
   for input in "${INPUTS[@]}"; do
     for mod in $MODALITIES; do
       for tool in "${TOOLS[@]}"; do
+        [[ $tool == dz_dec && $input == uncompressed ]] && continue
         key=$input/$mod/$tool
         if [[ -n ${failed[$key]} ]]; then
           echo "| $input | ${mod^^} | ${label[$tool]} | failed | | | | | ${failed[$key]//|/\\|} |"
@@ -219,7 +229,7 @@ dz_version=$({ dcm2niix -h 2>&1 || true; } | head -n1)
         fi
         r_y="" r_m=""
         case $tool in
-          recap6 | recap1 | load) r_y=$(ratio "${mean[$key]}" "${mean[$input/$mod/dz_y]}") ;;
+          recap6 | recap1 | load) r_y=$(ratio "${mean[$key]}" "$(reference "$input" "$mod")") ;;
         esac
         case $tool in
           recap6) r_m=$(ratio "${mean[$key]}" "${mean[$input/$mod/dz_i]}") ;;
@@ -236,5 +246,16 @@ dz_version=$({ dcm2niix -h 2>&1 || true; } | head -n1)
   grep -v '^$' "$STAGES" | sed "s|$WORK/||g"
   echo '```'
 } | tee "$RESULTS"
+{
+  printf 'input\tseries\trecap_load_s\treference\treference_s\tratio\n'
+  for input in "${INPUTS[@]}"; do
+    for mod in $MODALITIES; do
+      ref_tool=dz_y
+      [[ -z ${mean[$input/$mod/dz_y]:-} ]] && ref_tool=dz_dec
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$input" "${mod^^}" "${mean[$input/$mod/load]:-}" "$ref_tool" \
+        "$(reference "$input" "$mod")" "$(ratio "${mean[$input/$mod/load]:-}" "$(reference "$input" "$mod")")"
+    done
+  done
+} >"$OUT/summary.tsv"
 rm -rf "$WORK/stages-out" "$WORK/which-gzip"
 echo "results written to $RESULTS" >&2
