@@ -40,9 +40,10 @@ fi
 files=$(find "$patient" -type f | wc -l)
 echo "warm-up assess (page cache) ..." >&2
 "$RECAP" assess "$patient/case.yaml" --out "$OUT/run" --force >/dev/null 2>&1
+rm -f "$OUT/runs.tsv"
 {
-  echo "| run | ingest s | alignment s | tracking s | lesions s | references s | response s | outputs s | total s | wall s (time) | peak RSS MB |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| run | ingest s | analysis s (wall) | alignment s | tracking s | lesions s | references s | response s | outputs s | total s | wall s (time) | peak RSS MB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   for r in $(seq 1 "$RUNS"); do
     /usr/bin/time -v -o "$OUT/time-$r.txt" "$RECAP" assess "$patient/case.yaml" --out "$OUT/run" --force \
       >/dev/null 2>"$OUT/log-$r.txt"
@@ -50,9 +51,13 @@ echo "warm-up assess (page cache) ..." >&2
     get() { sed -n "s/.*$1 \([0-9.]*\).*/\1/p" <<<"$line"; }
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): \(.*\)/\1/p' "$OUT/time-$r.txt")
     rss=$(( $(sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\)/\1/p' "$OUT/time-$r.txt") / 1024 ))
-    echo "| $r | $(get ingest) | $(get alignment) | $(get tracking) | $(get lesions) | $(get references) | $(get response) | $(get outputs) | $(get total) | $wall | $rss |"
+    echo "| $r | $(get ingest) | $(get analysis) | $(get alignment) | $(get tracking) | $(get lesions) | $(get references) | $(get response) | $(get outputs) | $(get total) | $wall | $rss |"
+    printf '%s\t%s\t%s\t%s\n' "$(get total)" "$rss" "$(get alignment)" "$(get lesions)" >>"$OUT/runs.tsv"
   done
   echo
   echo "Patient: 3 timepoints, 6 target lesions, $files files (CT 512 x 512, 0.9 mm, 2.5-3 mm slices; PET 180-200 matrix);"
   echo "$(nproc) cores; load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)."
 } | tee "$OUT/results.md"
+# For bench/run.sh: the mean total seconds and the largest peak RSS over the runs.
+awk -F'\t' '{ t += $1; if ($2 > m) m = $2 } END { printf "total_s\t%.1f\npeak_rss_mb\t%d\n", t / NR, m }' \
+  "$OUT/runs.tsv" >"$OUT/summary.tsv"

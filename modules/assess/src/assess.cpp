@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <thread>
 
 #include "recap/core/error.h"
@@ -54,6 +55,26 @@ class StageClock {
   std::chrono::steady_clock::time_point start_;
 };
 
+// Runs tasks[0..n) on the machine's cores; each task's exception is kept in its own slot.
+void runTasks(const std::vector<std::function<void()>>& tasks, std::vector<std::exception_ptr>& errors) {
+  errors.assign(tasks.size(), nullptr);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < tasks.size(); i = next++) {
+      try {
+        tasks[i]();
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  const size_t threads = std::min<size_t>(tasks.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (size_t k = 1; k < threads; ++k) pool.emplace_back(work);
+  work();
+  for (std::thread& th : pool) th.join();
+}
+
 }  // namespace
 
 Assessment assessPatient(const PatientInput& in, const response::CriteriaProfile& profile, const Options& o) {
@@ -62,71 +83,120 @@ Assessment assessPatient(const PatientInput& in, const response::CriteriaProfile
     for (const auto& [id, d] : tp.reviewer_diameters)
       if (std::none_of(in.targets.begin(), in.targets.end(), [&](const LesionSeed& s) { return s.id == id; }))
         throw Error(ErrorCode::CaseFile, tp.label, "reviewer LDi/SDi for " + id + ", which is not a target lesion");
+  for (const TimepointInput& tp : in.timepoints)
+    if (!tp.ct) throw Error(ErrorCode::NoInput, tp.label, "no CT for this timepoint");
   Assessment a;
   a.case_data.patient_id = in.patient_id;
   for (const LesionSeed& t : in.targets) a.case_data.targets.push_back({t.id, t.kind});
   const TimepointInput& baseline = in.timepoints.front();
-  for (size_t t = 0; t < in.timepoints.size(); ++t) {
-    const TimepointInput& tp = in.timepoints[t];
-    if (!tp.ct) throw Error(ErrorCode::NoInput, tp.label, "no CT for this timepoint");
-    TimepointOutcome out;
-    out.label = tp.label;
-    if (t > 0) {
-      StageClock clock(a.stage_seconds.alignment);
-      out.alignment = registration::alignRigid(*baseline.ct, *tp.ct, o.align);
-    }
-    {
-      // Every lesion of this timepoint (targets tracked from the baseline, then new lesions) is
-      // independent of the others: they run on the machine's cores, each result in its own slot, so
-      // the outcome does not depend on the order they finish in.
-      StageClock clock(a.stage_seconds.lesions);
-      const size_t n_targets = in.targets.size(), n = n_targets + tp.new_lesions.size();
-      std::vector<LesionOutcome> results(n);
-      std::vector<double> refine_seconds(n, 0.0);
-      std::vector<std::exception_ptr> errors(n);
-      std::atomic<size_t> next{0};
-      auto work = [&] {
-        for (size_t i = next++; i < n; i = next++) {
-          try {
-            if (i < n_targets) {
-              const LesionSeed& target = in.targets[i];
-              Point3 seed = target.seed_mm;
-              std::optional<registration::TrackedSeed> tracked;
-              if (t > 0) {
-                StageClock refine_clock(refine_seconds[i]);
-                tracked = registration::refineSeed(*baseline.ct, *tp.ct, *out.alignment, target.seed_mm, o.refine);
-                seed = tracked->followup_mm;
-              }
-              results[i] = measureAt(tp, target.id, seed, false, o);
-              results[i].tracking = tracked;
-            } else {
-              const LesionSeed& nl = tp.new_lesions[i - n_targets];
-              results[i] = measureAt(tp, nl.id, nl.seed_mm, true, o);
-            }
-          } catch (...) {
-            errors[i] = std::current_exception();
-          }
+  const size_t n_tp = in.timepoints.size(), n_targets = in.targets.size();
+  std::vector<TimepointOutcome> outs(n_tp);
+  for (size_t t = 0; t < n_tp; ++t) {
+    outs[t].label = in.timepoints[t].label;
+    outs[t].lesions.resize(n_targets + in.timepoints[t].new_lesions.size());
+  }
+
+  // The work is a set of independent tasks run on the cores, each result in its own slot so that
+  // the outcome does not depend on the order they finish in. First: the alignment of each
+  // follow-up (the longest), the baseline's lesions, and every timepoint's reference regions.
+  // Then: the follow-ups' lesions, which need their timepoint's alignment. Errors are raised
+  // afterwards in the order a sequential run would meet them.
+  std::vector<double> align_s(n_tp, 0), refs_s(n_tp, 0);
+  std::vector<std::vector<double>> lesion_s(n_tp), refine_s(n_tp);
+  std::vector<std::exception_ptr> align_err(n_tp), refs_err(n_tp);
+  std::vector<std::vector<std::exception_ptr>> lesion_err(n_tp);
+  auto lesionTask = [&](size_t t, size_t i) {
+    return [&, t, i] {
+      StageClock clock(lesion_s[t][i]);
+      const TimepointInput& tp = in.timepoints[t];
+      LesionOutcome& result = outs[t].lesions[i];
+      if (i < n_targets) {
+        const LesionSeed& target = in.targets[i];
+        Point3 seed = target.seed_mm;
+        std::optional<registration::TrackedSeed> tracked;
+        if (t > 0) {
+          StageClock refine_clock(refine_s[t][i]);
+          tracked = registration::refineSeed(*baseline.ct, *tp.ct, *outs[t].alignment, target.seed_mm, o.refine);
+          seed = tracked->followup_mm;
         }
-      };
-      const size_t threads = std::min<size_t>(n, std::max(1u, std::thread::hardware_concurrency()));
-      std::vector<std::thread> pool;
-      for (size_t k = 1; k < threads; ++k) pool.emplace_back(work);
-      work();
-      for (std::thread& th : pool) th.join();
-      for (const std::exception_ptr& e : errors)
-        if (e) std::rethrow_exception(e);  // the first lesion's error, whichever thread met it
-      for (double sec : refine_seconds) a.stage_seconds.tracking += sec;
-      for (LesionOutcome& l : results) out.lesions.push_back(std::move(l));
-    }
-    {
-      StageClock clock(a.stage_seconds.references);
-      if (tp.pet) out.references = reference::findReferenceRegions(tp.ct, tp.pet, tp.reference_overrides);
-      else if (tp.reference_overrides.spleen_length_mm) {
-        out.references.spleen.found = true;
-        out.references.spleen.source = reference::kSourceGiven;
-        out.references.spleen.length_mm = *tp.reference_overrides.spleen_length_mm;
+        result = measureAt(tp, target.id, seed, false, o);
+        result.tracking = tracked;
+      } else {
+        const LesionSeed& nl = tp.new_lesions[i - n_targets];
+        result = measureAt(tp, nl.id, nl.seed_mm, true, o);
       }
+    };
+  };
+  std::vector<std::function<void()>> first, second;
+  std::vector<std::pair<size_t, size_t>> first_lesions, second_lesions;  // (timepoint, lesion) of the tasks
+  for (size_t t = 0; t < n_tp; ++t) {
+    lesion_s[t].assign(outs[t].lesions.size(), 0);
+    refine_s[t].assign(outs[t].lesions.size(), 0);
+    lesion_err[t].assign(outs[t].lesions.size(), nullptr);
+  }
+  for (size_t t = 1; t < n_tp; ++t)
+    first.push_back([&, t] {
+      StageClock clock(align_s[t]);
+      try {
+        outs[t].alignment = registration::alignRigid(*baseline.ct, *in.timepoints[t].ct, o.align);
+      } catch (...) {
+        align_err[t] = std::current_exception();
+      }
+    });
+  for (size_t i = 0; i < outs[0].lesions.size(); ++i) {
+    first.push_back(lesionTask(0, i));
+    first_lesions.push_back({0, i});
+  }
+  for (size_t t = 0; t < n_tp; ++t)
+    first.push_back([&, t] {
+      StageClock clock(refs_s[t]);
+      try {
+        const TimepointInput& tp = in.timepoints[t];
+        if (tp.pet) {
+          outs[t].references = reference::findReferenceRegions(tp.ct, tp.pet, tp.reference_overrides);
+        } else if (tp.reference_overrides.spleen_length_mm) {
+          outs[t].references.spleen.found = true;
+          outs[t].references.spleen.source = reference::kSourceGiven;
+          outs[t].references.spleen.length_mm = *tp.reference_overrides.spleen_length_mm;
+        }
+      } catch (...) {
+        refs_err[t] = std::current_exception();
+      }
+    });
+  const auto wall_start = std::chrono::steady_clock::now();
+  std::vector<std::exception_ptr> first_err, second_err;
+  runTasks(first, first_err);
+  // Lesion task errors land in their (timepoint, lesion) slot; the other tasks caught their own.
+  for (size_t k = 0; k < first_lesions.size(); ++k)
+    lesion_err[first_lesions[k].first][first_lesions[k].second] = first_err[n_tp - 1 + k];
+  for (size_t t = 1; t < n_tp; ++t) {
+    if (align_err[t]) continue;  // its lesions cannot be tracked; the alignment's error is raised below
+    for (size_t i = 0; i < outs[t].lesions.size(); ++i) {
+      second.push_back(lesionTask(t, i));
+      second_lesions.push_back({t, i});
     }
+  }
+  runTasks(second, second_err);
+  for (size_t k = 0; k < second_lesions.size(); ++k)
+    lesion_err[second_lesions[k].first][second_lesions[k].second] = second_err[k];
+  a.stage_seconds.parallel_wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  for (size_t t = 0; t < n_tp; ++t) {
+    if (align_err[t]) std::rethrow_exception(align_err[t]);
+    for (const std::exception_ptr& e : lesion_err[t])
+      if (e) std::rethrow_exception(e);  // the first lesion's error
+    if (refs_err[t]) std::rethrow_exception(refs_err[t]);
+    a.stage_seconds.alignment += align_s[t];
+    a.stage_seconds.references += refs_s[t];
+    for (size_t i = 0; i < lesion_s[t].size(); ++i) {
+      a.stage_seconds.lesions += lesion_s[t][i];
+      a.stage_seconds.tracking += refine_s[t][i];
+    }
+  }
+
+  for (size_t t = 0; t < n_tp; ++t) {
+    const TimepointInput& tp = in.timepoints[t];
+    TimepointOutcome& out = outs[t];
 
     // What the response engine reads.
     response::Timepoint rt;
