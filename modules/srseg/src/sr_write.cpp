@@ -153,6 +153,16 @@ Node axis(const Code& concept, double mm, const std::vector<Point2>& line, const
   return n;
 }
 
+// The Lugano 2014 terms for the CT response categories (IR: LYRIC's indeterminate response).
+std::string luganoMeaning(const std::string& v) {
+  if (v == "CR") return "Complete radiologic response";
+  if (v == "PR") return "Partial remission";
+  if (v == "SD") return "Stable disease";
+  if (v == "PD") return "Progressive disease";
+  if (v == "IR") return "Indeterminate response";
+  return v;
+}
+
 Code localValue(const std::string& v, const std::string& meaning) { return Code("RCP-" + v, codes::kLocalScheme, meaning); }
 
 }  // namespace
@@ -216,7 +226,7 @@ void writeMeasurementReport(const std::filesystem::path& path, const Measurement
   if (!r.timepoint_label.empty())
     qualitative.add(textItem(DSRTypes::RT_contains, DSRTypes::VT_Text, codes::kTimepoint, r.timepoint_label));
   if (r.lugano_response)
-    qualitative.add(codeItem(DSRTypes::RT_contains, codes::kLugano, localValue(*r.lugano_response, *r.lugano_response)));
+    qualitative.add(codeItem(DSRTypes::RT_contains, codes::kLugano, localValue(*r.lugano_response, luganoMeaning(*r.lugano_response))));
   if (r.deauville)
     qualitative.add(codeItem(DSRTypes::RT_contains, codes::kDeauville,
                              localValue("DS" + std::to_string(*r.deauville), "Deauville " + std::to_string(*r.deauville))));

@@ -89,6 +89,7 @@ TEST(Sr, WrittenReportValidatesAndReadsBackTheSameValues) {
   EXPECT_EQ(d.exit_code, 0) << d.output;
   EXPECT_TRUE(test::linesStarting(d.output, "E:").empty()) << d.output;
   EXPECT_NE(d.output.find("Imaging Measurement Report"), std::string::npos) << d.output;
+  EXPECT_NE(d.output.find("(RCP-PR,99RECAP,\"Partial remission\")"), std::string::npos) << d.output;
 
   const MeasurementReport back = readMeasurementReport(file);
   EXPECT_EQ(back.patient_id, "P-SR");
