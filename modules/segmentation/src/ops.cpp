@@ -24,11 +24,12 @@ void smoothInPlane(std::vector<float>& v, const Dims& d, double sigma_mm) {
         for (long t = 0; t < len; ++t) line[size_t(t)] = v[base + size_t(t) * stride];
         for (long t = 0; t < len; ++t) {
           double s = 0, ws = 0;  // normalised at the box's edges
-          for (int u = -r; u <= r; ++u) {
-            const long q = t + u;
-            if (q < 0 || q >= len) continue;
-            s += w[size_t(u + r)] * line[size_t(q)];
-            ws += w[size_t(u + r)];
+          const long lo = std::max<long>(-r, -t), hi = std::min<long>(r, len - 1 - t);
+          const double* wt = w.data() + r;
+          const double* at = line.data() + t;
+          for (long u = lo; u <= hi; ++u) {
+            s += wt[u] * at[u];
+            ws += wt[u];
           }
           v[base + size_t(t) * stride] = float(s / ws);
         }
@@ -105,14 +106,18 @@ std::vector<float> distanceTo(const Mask& target, const Dims& d, bool in_plane) 
     for (int a = 0; a < axis; ++a) stride *= size_t(d.n[a]);
     std::vector<double> f(static_cast<size_t>(len)), out(static_cast<size_t>(len)), z(static_cast<size_t>(len) + 1);
     std::vector<int> v(static_cast<size_t>(len));
-    const size_t total = d.count();
-    for (size_t start = 0; start < total; ++start) {
-      // `start` must be the first voxel of a line along `axis`.
-      if ((start / stride) % size_t(len) != 0) continue;
-      for (long t = 0; t < len; ++t) f[size_t(t)] = g[start + size_t(t) * stride];
-      edtLine(f, d.mm[axis], out, v, z);
-      for (long t = 0; t < len; ++t) g[start + size_t(t) * stride] = out[size_t(t)];
-    }
+    // Every line along `axis`: its first voxel has coordinate 0 on that axis.
+    const long a1 = axis == 0 ? 1 : 0, a2 = axis == 2 ? 1 : 2;  // the two other axes
+    for (long y = 0; y < d.n[a2]; ++y)
+      for (long x = 0; x < d.n[a1]; ++x) {
+        long c[3] = {0, 0, 0};
+        c[a1] = x;
+        c[a2] = y;
+        const size_t start = d.at(c[0], c[1], c[2]);
+        for (long t = 0; t < len; ++t) f[size_t(t)] = g[start + size_t(t) * stride];
+        edtLine(f, d.mm[axis], out, v, z);
+        for (long t = 0; t < len; ++t) g[start + size_t(t) * stride] = out[size_t(t)];
+      }
   }
   std::vector<float> r(g.size());
   for (size_t i = 0; i < g.size(); ++i) r[i] = float(std::min(g[i], 1e12));
