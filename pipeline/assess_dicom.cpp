@@ -128,6 +128,7 @@ std::vector<fs::path> writeDicomOutputs(const fs::path& out, const json& assessm
                                                      : srseg::uidFromText("recap tracking " + patient + " " + baseline_study + " " + l.id);
       lr.nodal = jl["kind"] == "nodal";
       lr.status = jl["status"].get<std::string>();
+      lr.is_new = l.is_new;
       if (!jl["ldi_ends_mm"].is_null() && m.slice_index >= 0) {
         const dicom::InstanceHeader& h = sliceHeader(ct, m.slice_index);
         const srseg::ImagePlane plane = planeOf(h);
@@ -186,6 +187,10 @@ SrTargets targetsFromSr(const fs::path& sr, const dicom::Series& baseline_ct) {
   SrTargets out;
   for (const srseg::LesionReport& l : r.lesions) {
     const std::string what = "lesion '" + l.tracking_id + "'";
+    if (l.is_new) {
+      spdlog::warn("{}: {} is marked as a new lesion, not a target; it is not taken as a target", sr.string(), what);
+      continue;
+    }
     if (l.long_axis_polyline.size() < 2 || !l.image)
       throw Error(ErrorCode::CaseFile, sr.string(), what + ": no long axis polyline on an image to seed it from");
     const auto it = by_uid.find(l.image->sop_instance_uid);

@@ -220,6 +220,7 @@ TEST_F(DicomOut, SrReadsBackToTheAssessmentsNumbers) {
       EXPECT_EQ(l.tracking_id, jl["id"].get<std::string>());
       EXPECT_EQ(l.nodal, jl["kind"] == "nodal");
       EXPECT_EQ(l.status, jl["status"].get<std::string>());
+      EXPECT_EQ(l.is_new, jl["new"].get<bool>());
       if (t == 0) {
         tracking[l.tracking_id] = l.tracking_uid;
         EXPECT_TRUE(uids.insert(l.tracking_uid).second) << "two lesions share a tracking UID";

@@ -52,7 +52,9 @@ inline constexpr Code kLugano{"RCP0002", kLocalScheme, "Lugano 2014 CT response"
 inline constexpr Code kDeauville{"RCP0003", kLocalScheme, "Deauville five-point score"};
 inline constexpr Code kTimepoint{"RCP0004", kLocalScheme, "Timepoint"};
 inline constexpr Code kLesionStatus{"RCP0005", kLocalScheme, "Lesion measurement status"};
-inline constexpr Code kTimepointGroupId{"RCP0006", kLocalScheme, "Timepoint summary"};
+inline constexpr Code kLesionRole{"RCP0007", kLocalScheme, "Lesion role"};
+inline constexpr Code kTargetLesion{"RCP-target", kLocalScheme, "Target lesion"};
+inline constexpr Code kNewLesion{"RCP-new", kLocalScheme, "New lesion"};
 // Lugano response values: RCP-CR ... and lesion status values: RCP-measured ... (made in code).
 
 // Segmentation (CID 7150 / 7151).

@@ -121,6 +121,7 @@ void readGroup(const Item& g, MeasurementReport& r, const std::string& path) {
   l.tracking_id = id ? id->text : "";
   l.tracking_uid = uid ? uid->text : "";
   if (const Item* f = g.child(codes::kFinding)) l.nodal = f->code_value != codes::kNeoplasm.value;
+  if (const Item* role = g.child(codes::kLesionRole)) l.is_new = role->code_value == codes::kNewLesion.value;
   if (const Item* s = g.child(codes::kLesionStatus))
     l.status = s->code_value.rfind("RCP-", 0) == 0 ? s->code_value.substr(4) : s->code_value;
   for (const Item& c : g.children) {

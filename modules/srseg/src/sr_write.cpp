@@ -195,6 +195,7 @@ void writeMeasurementReport(const std::filesystem::path& path, const Measurement
     g.add(textItem(DSRTypes::RT_hasObsContext, DSRTypes::VT_Text, codes::kTrackingId, l.tracking_id));
     g.add(textItem(DSRTypes::RT_hasObsContext, DSRTypes::VT_UIDRef, codes::kTrackingUid, l.tracking_uid));
     g.add(codeItem(DSRTypes::RT_contains, codes::kFinding, l.nodal ? codes::kLymphNode : codes::kNeoplasm));
+    g.add(codeItem(DSRTypes::RT_contains, codes::kLesionRole, l.is_new ? codes::kNewLesion : codes::kTargetLesion));
     if (!l.status.empty())
       g.add(codeItem(DSRTypes::RT_contains, codes::kLesionStatus, localValue(l.status, l.status)));
     if (l.long_axis_mm) g.add(axis(codes::kLongAxis, *l.long_axis_mm, l.long_axis_polyline, l.image));

@@ -66,6 +66,7 @@ MeasurementReport sample() {
   b.tracking_uid = uidFromText("P-SR L2");
   b.nodal = false;
   b.status = "absent";
+  b.is_new = true;
   r.lesions = {a, b};
   r.spd_mm2 = 287.3446;
   r.deauville = 4;
@@ -127,6 +128,8 @@ TEST(Sr, WrittenReportValidatesAndReadsBackTheSameValues) {
   EXPECT_EQ(b.tracking_id, "L2");
   EXPECT_FALSE(b.nodal);
   EXPECT_EQ(b.status, "absent");
+  EXPECT_TRUE(b.is_new);
+  EXPECT_FALSE(a.is_new);
   EXPECT_FALSE(b.long_axis_mm);
   EXPECT_FALSE(b.image);
   fs::remove_all(dir);

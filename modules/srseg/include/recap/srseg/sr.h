@@ -38,6 +38,7 @@ struct LesionReport {
   std::string tracking_uid;  // the same at every timepoint
   bool nodal = true;         // finding: lymph node (SCT 59441001) or neoplasm (SCT 108369006)
   std::string status;        // "measured", "too_small", "absent" (recap's finding; a local code)
+  bool is_new = false;       // a new lesion (not a target): local code RCP0007 "Lesion role"
   std::optional<double> long_axis_mm, short_axis_mm;            // NUM, mm
   std::vector<Point2> long_axis_polyline, short_axis_polyline;  // the calipers on `image`
   std::optional<InstanceRef> image;                              // the CT slice they lie on
