@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "recap/core/error.h"
+#include "recap/core/threads.h"
 #include "recap/reference/reference.h"
 
 namespace recap::assess {
@@ -68,7 +69,7 @@ void runTasks(const std::vector<std::function<void()>>& tasks, std::vector<std::
       }
     }
   };
-  const size_t threads = std::min<size_t>(tasks.size(), std::max(1u, std::thread::hardware_concurrency()));
+  const size_t threads = std::min<size_t>(tasks.size(), workerThreads());
   std::vector<std::thread> pool;
   for (size_t k = 1; k < threads; ++k) pool.emplace_back(work);
   work();

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "recap/core/error.h"
+#include "recap/core/threads.h"
 #include "recap/dicom/geometry.h"
 
 namespace fs = std::filesystem;
@@ -70,7 +71,7 @@ std::vector<ReadResult> readAll(const std::vector<fs::path>& files, unsigned thr
   auto work = [&] {
     for (size_t i = next++; i < files.size(); i = next++) results[i] = readHeader(files[i]);
   };
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  if (threads == 0) threads = workerThreads();
   threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, files.size() / 16)));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);

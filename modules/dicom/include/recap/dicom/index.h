@@ -64,7 +64,7 @@ struct Index {
 };
 
 struct IndexOptions {
-  unsigned threads = 0;  // 0: one per core
+  unsigned threads = 0;  // 0: recap::workerThreads() (one per core unless ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS says)
 };
 
 // Walks `root` (a folder, recursively, or a single file), reads each file's header once without

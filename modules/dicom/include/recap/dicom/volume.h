@@ -21,7 +21,7 @@ enum class PetUnits {
 };
 
 struct LoadOptions {
-  unsigned threads = 0;            // decoding threads; 0: one per core
+  unsigned threads = 0;            // decoding threads; 0: recap::workerThreads()
   PetUnits pet_units = PetUnits::SuvBw;
 };
 
