@@ -5,10 +5,15 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <spdlog/spdlog.h>
 
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
 #include <cmath>
 #include <set>
 
 #include "recap/core/error.h"
+#include "recap/report/plot.h"
+#include "recap/srseg/capture.h"
 #include "recap/srseg/seg.h"
 #include "recap/srseg/sr.h"
 
@@ -80,6 +85,29 @@ std::string fileLabel(const std::string& label) {
   std::string s;
   for (char c : label) s += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_';
   return s;
+}
+
+// The report's SPD plot over timepoints 0..t, as RGB pixels.
+srseg::RgbImage spdPlot(const json& assessment, size_t t) {
+  std::vector<report::SpdPoint> points;
+  for (size_t u = 0; u <= t; ++u) {
+    const json& tp = assessment["timepoints"][u];
+    points.push_back({tp["label"].get<std::string>(), tp["date"].get<std::string>(), tp["spd_mm2"].get<double>(),
+                      tp["ct_response"].is_null() ? std::string("baseline") : tp["ct_response"].get<std::string>()});
+  }
+  const std::string png = report::renderSpdPlot(points);
+  const cv::Mat bgr = cv::imdecode(cv::Mat(1, int(png.size()), CV_8U, const_cast<char*>(png.data())), cv::IMREAD_COLOR);
+  srseg::RgbImage img;
+  if (bgr.empty() || bgr.type() != CV_8UC3) return img;
+  img.width = bgr.cols;
+  img.height = bgr.rows;
+  img.rgb.reserve(size_t(bgr.cols) * size_t(bgr.rows) * 3);
+  for (int y = 0; y < bgr.rows; ++y)
+    for (int x = 0; x < bgr.cols; ++x) {
+      const cv::Vec3b& p = bgr.at<cv::Vec3b>(y, x);
+      img.rgb.insert(img.rgb.end(), {p[2], p[1], p[0]});
+    }
+  return img;
 }
 
 std::vector<srseg::Point2> polyline(const json& ends, const srseg::ImagePlane& plane) {
@@ -176,6 +204,13 @@ std::vector<fs::path> writeDicomOutputs(const fs::path& out, const json& assessm
     else
       spdlog::info("{}: wrote {} ({} lesions) and {} ({} segments)", tp.label, sr_path.string(), r.lesions.size(),
                    seg_path.string(), masks.size());
+    // The report's SPD plot up to this timepoint, as a Secondary Capture in the same study.
+    srseg::CaptureWriteOptions co;
+    co.software_version = software_version;
+    co.image_comments = "SPD over time up to " + tp.label + " (recap report)";
+    const fs::path sc_path = out / (base + "_SPD.dcm");
+    srseg::writeSecondaryCapture(sc_path, src, spdPlot(assessment, t), co);
+    written.push_back(sc_path);
   }
   return written;
 }

@@ -370,7 +370,8 @@ void addAssessCommand(CLI::App& app, Action& action) {
   cmd->add_option("-o,--out", opts->out, "output folder for assessment.json, lesions.csv and report.html (created if needed)")->required();
   cmd->add_flag("--force", opts->force, "write into a non-empty output folder, replacing earlier outputs");
   cmd->add_flag("--dicom-out", opts->dicom_out,
-                "also write per timepoint a DICOM SR (TID 1500) and SEG of the lesions: <label>_SR.dcm, <label>_SEG.dcm");
+                "also write per timepoint a DICOM SR (TID 1500), a SEG of the lesions and the SPD plot as a "
+                "Secondary Capture: <label>_SR.dcm, <label>_SEG.dcm, <label>_SPD.dcm");
   cmd->callback([opts, &action] { action = [opts] { return runAssess(*opts); }; });
 }
 

@@ -25,6 +25,7 @@
 #include <set>
 #include <sstream>
 
+#include "recap/srseg/capture.h"
 #include "recap/srseg/seg.h"
 #include "recap/srseg/sr.h"
 #include "run.h"
@@ -49,7 +50,7 @@ struct CtSlice {
 std::map<std::string, CtSlice> ctSlices(const fs::path& dir) {
   std::map<std::string, CtSlice> out;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file()) continue;
+    if (!e.is_regular_file() || e.path().extension() == ".json") continue;  // truth.json beside the DICOM
     DcmFileFormat f;
     if (f.loadFile(e.path().c_str(), EXS_Unknown, EGL_noChange, 256).bad()) continue;
     DcmDataset& d = *f.getDataset();
@@ -168,14 +169,17 @@ TEST_F(DicomOut, EveryObjectValidates) {
     ASSERT_TRUE(fs::is_regular_file(out(label + "_SR.dcm"))) << label;
     // A SEG wherever a lesion was delineated (every timepoint of the sample).
     ASSERT_EQ(fs::is_regular_file(out(label + "_SEG.dcm")), anyDelineated(r.assessment["timepoints"][t])) << label;
-    for (const std::string kind : {"_SR.dcm", "_SEG.dcm"}) {
+    ASSERT_TRUE(fs::is_regular_file(out(label + "_SPD.dcm"))) << label;
+    for (const std::string kind : {"_SR.dcm", "_SEG.dcm", "_SPD.dcm"}) {
       const fs::path f = out(label + kind);
       if (!fs::exists(f)) continue;
       ++files;
       const RunResult v = runTool({"dciodvfy", f.string()});
       ASSERT_NE(v.exit_code, 127) << "dciodvfy is not installed (scripts/deps-apt-test.txt)";
       const std::string all = v.out + v.err;
-      EXPECT_NE(all.find(kind == "_SR.dcm" ? "Comprehensive3DSR" : "Segmentation"), std::string::npos) << all;
+      EXPECT_NE(all.find(kind == "_SR.dcm" ? "Comprehensive3DSR" : kind == "_SEG.dcm" ? "Segmentation" : "SCImage"),
+                std::string::npos)
+          << all;
       const auto errors = linesStarting(all, "Error");
       EXPECT_TRUE(errors.empty()) << f << ":\n" << all;
       if (kind == "_SR.dcm") {
@@ -186,7 +190,39 @@ TEST_F(DicomOut, EveryObjectValidates) {
       }
     }
   }
-  EXPECT_EQ(files, 6u);
+  EXPECT_EQ(files, 9u);
+}
+
+// The SPD plot up to each timepoint as a Secondary Capture: the report's plot (720 x 360) in RGB
+// order: the baseline marker's blue (RGB 20, 100, 170) is there and, before any progression, no
+// pixel of the PD red (RGB 210, 40, 40), which the sample's fu2 (PD) shows.
+TEST_F(DicomOut, SpdPlotCaptureShowsTheResponses) {
+  const SampleRun& r = sample();
+  auto count = [](const srseg::RgbImage& img, uint8_t red, uint8_t green, uint8_t blue) {
+    size_t n = 0;
+    for (size_t i = 0; i + 2 < img.rgb.size(); i += 3)
+      n += img.rgb[i] == red && img.rgb[i + 1] == green && img.rgb[i + 2] == blue;
+    return n;
+  };
+  for (size_t t = 0; t < r.labels.size(); ++t) {
+    SCOPED_TRACE(r.labels[t]);
+    const srseg::RgbImage img = srseg::readSecondaryCapture(out(r.labels[t] + "_SPD.dcm"));
+    EXPECT_EQ(img.width, 720);
+    EXPECT_EQ(img.height, 360);
+    EXPECT_GT(count(img, 20, 100, 170), 20u);
+    const bool pd_so_far = [&] {
+      for (size_t u = 0; u <= t; ++u)
+        if (r.assessment["timepoints"][u]["ct_response"] == "PD") return true;
+      return false;
+    }();
+    if (pd_so_far) {
+      EXPECT_GT(count(img, 210, 40, 40), 20u);
+    } else {
+      EXPECT_EQ(count(img, 210, 40, 40), 0u);
+    }
+    EXPECT_EQ(count(img, 170, 100, 20), 0u) << "red and blue swapped";
+  }
+  EXPECT_EQ(r.assessment["timepoints"][2]["ct_response"], "PD");
 }
 
 TEST_F(DicomOut, SrReadsBackToTheAssessmentsNumbers) {
