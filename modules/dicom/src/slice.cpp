@@ -1,0 +1,91 @@
+#include "slice.h"
+
+#include <gdcmImage.h>
+#include <gdcmImageReader.h>
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "recap/core/error.h"
+
+namespace recap::dicom::detail {
+
+namespace {
+
+// Reads stored value i from a decoded buffer and keeps only the BitsStored bits (bits above
+// the high bit may hold overlays or garbage), sign-extending for signed pixels.
+struct StoredDecoder {
+  int bytes = 2;
+  int bits_stored = 16;
+  bool is_signed = false;
+
+  double operator()(const char* buf, size_t i) const {
+    uint32_t raw = 0;
+    switch (bytes) {
+      case 1: raw = static_cast<uint8_t>(buf[i]); break;
+      case 2: {
+        uint16_t v;
+        std::memcpy(&v, buf + 2 * i, 2);
+        raw = v;
+        break;
+      }
+      default: std::memcpy(&raw, buf + 4 * i, 4); break;
+    }
+    const int width = bytes * 8;
+    if (bits_stored < width) raw &= (1u << bits_stored) - 1u;
+    if (!is_signed) return static_cast<double>(raw);
+    if (bits_stored < 32 && (raw & (1u << (bits_stored - 1)))) {
+      return static_cast<double>(static_cast<int64_t>(raw) - (int64_t{1} << bits_stored));
+    }
+    return static_cast<double>(static_cast<int32_t>(raw));
+  }
+};
+
+}  // namespace
+
+void checkDecodable(const Series& s) {
+  for (const InstanceHeader& h : s.instances) {
+    const std::string file = h.path.string();
+    if (!isSupportedTransferSyntax(h.transfer_syntax_uid))
+      throw Error(ErrorCode::Unsupported, file, "transfer syntax " + h.transfer_syntax_uid + " is not supported");
+    if (h.samples_per_pixel != 1)
+      throw Error(ErrorCode::Unsupported, file, "SamplesPerPixel " + std::to_string(h.samples_per_pixel) +
+                                                    ": only single-sample (grey-scale) images are volumes");
+    if (h.bits_allocated != 8 && h.bits_allocated != 16 && h.bits_allocated != 32)
+      throw Error(ErrorCode::Unsupported, file, "BitsAllocated " + std::to_string(h.bits_allocated) + " is not supported");
+    if (h.bits_stored <= 0 || h.bits_stored > h.bits_allocated)
+      throw Error(ErrorCode::CorruptInput, file, "BitsStored " + std::to_string(h.bits_stored) +
+                                                     " is inconsistent with BitsAllocated " +
+                                                     std::to_string(h.bits_allocated));
+  }
+}
+
+// Decodes slice `h` into `out` (rows*cols floats) as stored * slope + intercept.
+void decodeSlice(const InstanceHeader& h, float* out, double extra_scale) {
+  const std::string file = h.path.string();
+  quietLibraries();
+  gdcm::ImageReader reader;
+  reader.SetFileName(file.c_str());
+  if (!reader.Read()) throw Error(ErrorCode::CorruptInput, file, "cannot read the image (truncated or not DICOM)");
+  const gdcm::Image& image = reader.GetImage();
+  const unsigned int* dims = image.GetDimensions();
+  if (dims[0] != static_cast<unsigned>(h.cols) || dims[1] != static_cast<unsigned>(h.rows))
+    throw Error(ErrorCode::CorruptInput, file, "decoded image size differs from Rows/Columns");
+  const size_t pixels = static_cast<size_t>(h.rows) * static_cast<size_t>(h.cols);
+  const size_t expected = pixels * static_cast<size_t>(h.bits_allocated / 8);
+  const unsigned long length = image.GetBufferLength();
+  if (length < expected)
+    throw Error(ErrorCode::CorruptInput, file,
+                "pixel data holds " + std::to_string(length) + " bytes, " + std::to_string(expected) + " expected");
+  std::vector<char> buffer(length);
+  if (!image.GetBuffer(buffer.data()))
+    throw Error(ErrorCode::CorruptInput, file,
+                "pixel data cannot be decoded (" + transferSyntaxName(h.transfer_syntax_uid) + ")");
+  StoredDecoder decode{h.bits_allocated / 8, h.bits_stored, h.pixel_representation == 1};
+  const double slope = h.rescale_slope * extra_scale, intercept = h.rescale_intercept * extra_scale;
+  for (size_t i = 0; i < pixels; ++i) out[i] = static_cast<float>(decode(buffer.data(), i) * slope + intercept);
+}
+
+}  // namespace recap::dicom::detail
