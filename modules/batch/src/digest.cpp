@@ -46,6 +46,8 @@ InputDigest inputDigest(const fs::path& case_file, const std::string& recap_vers
   d.profile = c.profile.name + " " + c.profile.version;
   field(h, d.profile);
   field(h, c.profile_path ? readFile(*c.profile_path) : std::string());
+  // The baseline SR the targets come from (only when given, so that other cases keep their digests).
+  if (c.target_lesions_from) field(h, "target_lesions_from " + readFile(*c.target_lesions_from));
   for (const auto& tp : c.timepoints) {
     field(h, tp.label);
     std::vector<std::pair<std::string, std::string>> files;  // relative path, "size mtime"

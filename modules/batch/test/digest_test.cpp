@@ -65,6 +65,17 @@ TEST_F(Digest, ChangesWithEachInput) {
   EXPECT_NE(digest(), d4);
 }
 
+TEST_F(Digest, ChangesWithTheSrTheTargetsComeFrom) {
+  std::ofstream(dir_ / "baseline_sr.dcm") << "SR one";
+  std::ofstream(dir_ / "case.yaml") << "patient_id: P-1\ntimepoints:\n  - {label: baseline, dicom: base}\n"
+                                       "target_lesions_from: baseline_sr.dcm\n";
+  const std::string d0 = digest();
+  EXPECT_EQ(d0.size(), 64u);
+  EXPECT_EQ(digest(), d0);
+  std::ofstream(dir_ / "baseline_sr.dcm") << "SR two";  // same size, other content
+  EXPECT_NE(digest(), d0);
+}
+
 TEST_F(Digest, InvalidCaseFileHasNoDigest) {
   std::ofstream(dir_ / "case.yaml", std::ios::app) << "spleen: 3\n";
   const InputDigest d = inputDigest(dir_ / "case.yaml", "0.1.0");
