@@ -224,6 +224,20 @@ Sniff sniff(const char* buf, long n) {
   return Sniff::Other;
 }
 
+
+// The file meta information element whose VR is not a DICOM VR, if any. DCMTK reads past such an
+// element; GDCM, which decodes the pixel data, aborts the process on it (an assertion in
+// gdcm::ReadExplicitDataElement, found by fuzz/volume_fuzz.cpp), so recap refuses the file here.
+std::optional<DcmTagKey> invalidMetaVr(DcmFileFormat& file) {
+  DcmMetaInfo* meta = file.getMetaInfo();
+  if (!meta) return std::nullopt;
+  for (unsigned long i = 0; i < meta->card(); ++i) {
+    DcmElement* e = meta->getElement(i);
+    if (e && !e->getTag().getVR().isStandard()) return DcmTagKey(e->getTag());
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void quietLibraries() {
@@ -289,6 +303,12 @@ ReadResult readHeader(const fs::path& path) {
     result.problem = status == EC_StreamNotifyClient || status == EC_InvalidStream
                          ? std::string("file is truncated or corrupt (") + status.text() + ")"
                          : std::string("cannot parse the DICOM file: ") + status.text();
+    return result;
+  }
+  if (const auto bad = invalidMetaVr(file)) {
+    result.outcome = ReadOutcome::Unreadable;
+    result.problem = "file meta information element " + std::string(bad->toString().c_str()) +
+                     " has an invalid VR (corrupt header)";
     return result;
   }
   InstanceHeader& h = result.header;
