@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -89,6 +90,16 @@ LoadedTimepoint loadTimepoint(const casefile::CaseFile& c, size_t t) {
   out.date = st.date;
   out.patient_id = st.patient_id;
   const dicom::Series& ct = st.series[*st.selected_ct];
+  // PET and CT are overlaid by their patient coordinates, which only holds within one frame of
+  // reference: a PET from another one would put every SUV in the wrong place, silently.
+  if (st.selected_pet) {
+    const dicom::Series& pet = st.series[*st.selected_pet];
+    const std::string &pet_for = pet.first().frame_of_reference_uid, &ct_for = ct.first().frame_of_reference_uid;
+    if (!pet_for.empty() && !ct_for.empty() && pet_for != ct_for)
+      throw Error(ErrorCode::MissingMetadata, tp.dicom.string(),
+                  where + ": the PET " + pet.label() + " is in frame of reference " + pet_for + ", the CT " + ct.label() +
+                      " in " + ct_for + ": PET and CT cannot be overlaid");
+  }
   spdlog::info("{}: loading CT {} ({})", tp.label, ct.label(), st.ct_selection_reason);
   dicom::Volume ct_volume = dicom::loadVolume(ct);
   out.ct = ct_volume.image;
@@ -104,6 +115,38 @@ LoadedTimepoint loadTimepoint(const casefile::CaseFile& c, size_t t) {
     spdlog::warn("{}: no PET volume in {}; the timepoint is read on CT only", tp.label, tp.dicom.string());
   }
   return out;
+}
+
+// A seed in air (every voxel around it below -900 HU: outside the body or in the lungs' airways)
+// cannot be on a lesion: a mistyped coordinate or a sign flipped between LPS and RAS. Refused by
+// name before the analysis instead of ending as "not measured". Seeds outside the volume are left
+// to the assessment, which names the volume's extent.
+void checkSeedsNotInAir(const casefile::CaseFile& c, size_t t, const dicom::Image& ct) {
+  auto check = [&](const casefile::Lesion& l, const std::string& path) {
+    dicom::Image::PointType p;
+    for (unsigned i = 0; i < 3; ++i) p[i] = l.seed_mm[i];
+    const auto centre = ct.TransformPhysicalPointToIndex(p);
+    const auto region = ct.GetLargestPossibleRegion();
+    if (!region.IsInside(centre)) return;
+    float highest = -1e30f;
+    dicom::Image::IndexType q;
+    for (long dz = -1; dz <= 1; ++dz)
+      for (long dy = -1; dy <= 1; ++dy)
+        for (long dx = -1; dx <= 1; ++dx) {
+          q[0] = centre[0] + dx, q[1] = centre[1] + dy, q[2] = centre[2] + dz;
+          if (region.IsInside(q)) highest = std::max(highest, ct.GetPixel(q));
+        }
+    if (highest < -900.0f)
+      throw Error(ErrorCode::CaseFile, c.source.string(),
+                  path + " (" + l.id + "): the seed (" + fixed(l.seed_mm[0], 1) + ", " + fixed(l.seed_mm[1], 1) +
+                      ", " + fixed(l.seed_mm[2], 1) + ") mm is in air on the " + c.timepoints[t].label + " CT (" +
+                      fixed(highest, 0) + " HU at most around it): place it on the lesion");
+  };
+  if (t == 0)
+    for (size_t i = 0; i < c.targets.size(); ++i) check(c.targets[i], "target_lesions[" + std::to_string(i) + "]");
+  const auto& news = c.timepoints[t].new_lesions;
+  for (size_t i = 0; i < news.size(); ++i)
+    check(news[i], "timepoints[" + std::to_string(t) + "].new_lesions[" + std::to_string(i) + "]");
 }
 
 assess::LesionSeed seedOf(const casefile::Lesion& l) { return {l.id, l.kind, l.seed_mm}; }
@@ -287,6 +330,16 @@ int runAssess(const AssessOptions& o) {
                   "timepoints[" + std::to_string(t) + "].dicom: PatientID '" + loaded[t].patient_id + "' in " +
                       c.timepoints[t].dicom.string() + " differs from '" + loaded[0].patient_id + "' at the baseline (" +
                       c.timepoints[0].dicom.string() + ")");
+    if (t > 0) {
+      const auto before = dayNumber(loaded[t - 1].date), now = dayNumber(loaded[t].date);
+      if (before && now && *now < *before)
+        throw Error(ErrorCode::CaseFile, c.source.string(),
+                    "timepoints[" + std::to_string(t) + "] (" + c.timepoints[t].label + "): study date " +
+                        isoDate(loaded[t].date) + " in " + c.timepoints[t].dicom.string() + " is before " +
+                        isoDate(loaded[t - 1].date) + " of timepoints[" + std::to_string(t - 1) + "] (" +
+                        c.timepoints[t - 1].label + "): list the timepoints in time order, the baseline first");
+    }
+    checkSeedsNotInAir(c, t, *loaded[t].ct);
     const casefile::Timepoint& tp = c.timepoints[t];
     assess::TimepointInput in;
     in.label = tp.label;
