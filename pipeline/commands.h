@@ -18,5 +18,6 @@ void addPhantomCommand(CLI::App& app, Action& action);
 void addAssessCommand(CLI::App& app, Action& action);
 void addBatchCommand(CLI::App& app, Action& action);
 void addValidateCommand(CLI::App& app, Action& action);
+void addListenCommand(CLI::App& app, Action& action);
 
 }  // namespace recap::cli

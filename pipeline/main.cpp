@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   recap::cli::addAssessCommand(app, action);
   recap::cli::addBatchCommand(app, action);
   recap::cli::addValidateCommand(app, action);
+  recap::cli::addListenCommand(app, action);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,28 @@
+// The Storage SCP of `recap listen`: DCMTK's DcmSCPPool, one worker thread per association (up to
+// Config::max_associations), the verification and storage SOP classes with the common transfer
+// syntaxes, calling AE titles checked against the allow-list. Each C-STORE is received into
+// <archive>/.incoming, committed to the archive and recorded in the queue before it is answered.
+#pragma once
+
+#include <memory>
+
+#include "recap/listen/config.h"
+#include "recap/listen/queue.h"
+
+namespace recap::listen {
+
+class StorageServer {
+ public:
+  StorageServer(const Config& config, Queue& queue);
+  ~StorageServer();
+  // Opens the port (Error(Output) naming the port if it cannot) and serves until stop().
+  void run();
+  // Makes run() return after the current associations (within about a second).
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace recap::listen

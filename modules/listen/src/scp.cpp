@@ -1,0 +1,167 @@
+#include "recap/listen/scp.h"
+
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmnet/diutil.h>
+#include <dcmtk/dcmnet/scp.h>
+#include <dcmtk/dcmnet/scppool.h>
+#include <dcmtk/dcmnet/scpthrd.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <set>
+
+#include "recap/core/error.h"
+
+namespace recap::listen {
+namespace fs = std::filesystem;
+
+namespace {
+
+double nowSeconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// What the workers share. DcmSCPPool makes its workers with a default constructor, so the server
+// hands them this through a pointer set while it runs (one server per process).
+struct Shared {
+  const Config* config = nullptr;
+  Queue* queue = nullptr;
+  fs::path incoming;
+  std::atomic<long> counter{0};
+};
+Shared* g_shared = nullptr;
+
+// One association at a time, on a pool thread.
+class Worker : public DcmThreadSCP {
+ protected:
+  OFBool checkCallingAETitleAccepted(const OFString& calling) override {
+    const auto& allowed = g_shared->config->allowed_callers;
+    const bool ok = std::find(allowed.begin(), allowed.end(), std::string(calling.c_str())) != allowed.end();
+    if (!ok) spdlog::warn("association from calling AE title '{}' rejected: not in allowed_callers", calling.c_str());
+    return ok;
+  }
+
+  OFBool checkCalledAETitleAccepted(const OFString& called) override {
+    const bool ok = std::string(called.c_str()) == g_shared->config->ae_title;
+    if (!ok) spdlog::warn("association to called AE title '{}' rejected: this node is '{}'", called.c_str(), g_shared->config->ae_title);
+    return ok;
+  }
+
+  void notifyAssociationAcknowledge() override {
+    released_ = false;
+    studies_.clear();
+  }
+
+  void notifyReleaseRequest() override { released_ = true; }
+
+  void notifyAssociationTermination() override {
+    for (const auto& s : studies_) {
+      try {
+        g_shared->queue->associationEnded(s, !released_, nowSeconds());
+      } catch (const std::exception& e) {
+        spdlog::error("{}", e.what());
+      }
+    }
+    if (!released_ && !studies_.empty())
+      spdlog::warn("association from {} ended without release: {} stud{} held back until a complete delivery",
+                   getPeerAETitle().c_str(), studies_.size(), studies_.size() == 1 ? "y" : "ies");
+    studies_.clear();
+  }
+
+  OFCondition handleIncomingCommand(T_DIMSE_Message* msg, const DcmPresentationContextInfo& info) override {
+    if (msg->CommandField == DIMSE_C_STORE_RQ) return store(msg->msg.CStoreRQ, info.presentationContextID);
+    return DcmSCP::handleIncomingCommand(msg, info);  // C-ECHO and refusals of the rest
+  }
+
+ private:
+  OFCondition store(T_DIMSE_C_StoreRQ& req, T_ASC_PresentationContextID pres) {
+    const fs::path tmp = g_shared->incoming / (sanitizeUid(req.AffectedSOPInstanceUID) + ".tmp-" +
+                                               std::to_string(::getpid()) + "-" + std::to_string(++g_shared->counter));
+    const OFCondition c = receiveSTORERequest(req, pres, OFString(tmp.c_str()));
+    if (c.bad()) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return c;  // the association is gone or broken
+    }
+    Uint16 status = STATUS_Success;
+    try {
+      const InstanceInfo info = readInstanceInfo(tmp);
+      const fs::path path = commitInstance(tmp, g_shared->config->archive, info);
+      g_shared->queue->recordInstance(info, path.string(), nowSeconds());
+      if (studies_.insert(info.study_uid).second) g_shared->queue->associationOpened(info.study_uid);
+    } catch (const Error& e) {
+      spdlog::error("C-STORE from {}: {}", getPeerAETitle().c_str(), e.what());
+      status = e.code() == ErrorCode::CorruptInput ? STATUS_STORE_Error_CannotUnderstand : STATUS_STORE_Refused_OutOfResources;
+      std::error_code ec;
+      fs::remove(tmp, ec);
+    }
+    return sendSTOREResponse(pres, req, status);
+  }
+
+  bool released_ = false;
+  std::set<std::string> studies_;
+};
+
+}  // namespace
+
+struct StorageServer::Impl {
+  Shared shared;
+  DcmSCPPool<Worker> pool;
+};
+
+StorageServer::StorageServer(const Config& config, Queue& queue) : impl_(std::make_unique<Impl>()) {
+  impl_->shared.config = &config;
+  impl_->shared.queue = &queue;
+  impl_->shared.incoming = config.archive / ".incoming";
+  DcmSCPConfig& c = impl_->pool.getConfig();
+  c.setAETitle(config.ae_title.c_str());
+  c.setPort(static_cast<Uint16>(config.port));
+  c.setHostLookupEnabled(OFFalse);
+  c.setConnectionBlockingMode(DUL_NOBLOCK);  // wake up every second to see whether to stop
+  c.setConnectionTimeout(1);
+  c.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
+  c.setDIMSETimeout(120);
+  c.setACSETimeout(30);
+  impl_->pool.setMaxThreads(static_cast<Uint16>(config.max_associations));
+  OFList<OFString> syntaxes;
+  for (const char* ts : {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax,
+                         UID_BigEndianExplicitTransferSyntax, UID_DeflatedExplicitVRLittleEndianTransferSyntax,
+                         UID_JPEGProcess14SV1TransferSyntax, UID_JPEGProcess14TransferSyntax,
+                         UID_JPEGProcess1TransferSyntax, UID_JPEGProcess2_4TransferSyntax,
+                         UID_JPEGLSLosslessTransferSyntax, UID_JPEGLSLossyTransferSyntax, UID_RLELosslessTransferSyntax,
+                         UID_JPEG2000LosslessOnlyTransferSyntax, UID_JPEG2000TransferSyntax})
+    syntaxes.push_back(ts);
+  OFList<OFString> plain;
+  plain.push_back(UID_LittleEndianExplicitTransferSyntax);
+  plain.push_back(UID_LittleEndianImplicitTransferSyntax);
+  if (c.addPresentationContext(UID_VerificationSOPClass, plain).bad())
+    throw Error(ErrorCode::Internal, "", "DcmSCPConfig: cannot add the verification SOP class");
+  for (int i = 0; i < numberOfDcmAllStorageSOPClassUIDs; ++i)
+    if (c.addPresentationContext(dcmAllStorageSOPClassUIDs[i], syntaxes).bad())
+      throw Error(ErrorCode::Internal, "", std::string("DcmSCPConfig: cannot add ") + dcmAllStorageSOPClassUIDs[i]);
+}
+
+StorageServer::~StorageServer() {
+  if (g_shared == &impl_->shared) g_shared = nullptr;
+}
+
+void StorageServer::run() {
+  std::error_code ec;
+  fs::create_directories(impl_->shared.incoming, ec);
+  if (ec) throw Error(ErrorCode::Output, impl_->shared.incoming.string(), "cannot create the folder: " + ec.message());
+  // Files left by a crash in the middle of a C-STORE were never answered: the sender sends again.
+  for (const auto& e : fs::directory_iterator(impl_->shared.incoming)) fs::remove(e.path(), ec);
+  if (g_shared && g_shared != &impl_->shared) throw Error(ErrorCode::Internal, "", "only one StorageServer per process");
+  g_shared = &impl_->shared;
+  const OFCondition c = impl_->pool.listen();
+  if (c.bad() && c != NET_EC_StopAfterConnectionTimeout && c != NET_EC_StopAfterAssociation)
+    throw Error(ErrorCode::Output, "port " + std::to_string(impl_->shared.config->port),
+                std::string("DICOM listener: ") + c.text());
+}
+
+void StorageServer::stop() { impl_->pool.stopAfterCurrentAssociations(); }
+
+}  // namespace recap::listen
