@@ -14,6 +14,7 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/oflog/oflog.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -49,6 +50,7 @@ struct CtSlice {
 // SOP Instance UID -> plane of every CT file of a timepoint folder, read with DCMTK here.
 std::map<std::string, CtSlice> ctSlices(const fs::path& dir) {
   std::map<std::string, CtSlice> out;
+  OFLog::configure(OFLogger::FATAL_LOG_LEVEL);  // the folders hold non-DICOM files too (lock, notes)
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (!e.is_regular_file() || e.path().extension() == ".json") continue;  // truth.json beside the DICOM
     DcmFileFormat f;
