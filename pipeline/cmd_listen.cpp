@@ -19,6 +19,8 @@
 #include <set>
 #include <thread>
 
+#include <dcmtk/oflog/oflog.h>
+
 #include "commands.h"
 #include "recap/batch/process.h"
 #include "recap/core/error.h"
@@ -249,6 +251,8 @@ class Service {
 
 int runListen(const ListenOptions& o) {
   const listen::Config cfg = listen::loadConfig(o.config);
+  // DCMTK's own log: errors only (each association is logged by recap at debug level).
+  OFLog::configure(spdlog::get_level() <= spdlog::level::debug ? OFLogger::INFO_LOG_LEVEL : OFLogger::ERROR_LOG_LEVEL);
   if (o.check) {
     // C-ECHO to this service as its first allowed caller (the service refuses other callers).
     const std::string why = listen::echo(cfg.allowed_callers.front(), {cfg.ae_title, "127.0.0.1", cfg.port});

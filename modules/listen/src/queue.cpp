@@ -88,7 +88,7 @@ Queue::Queue(const fs::path& db_file) : file_(db_file) {
     throw Error(ErrorCode::Output, db_file.string(), "cannot open the job database: " + why);
   }
   sqlite3_busy_timeout(db_, 10000);
-  exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
   exec(kSchema);
   // After a stop or crash: running jobs run again; associations that were open were cut.
   exec("UPDATE jobs SET state='pending' WHERE state='running';"

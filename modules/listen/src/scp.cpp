@@ -139,9 +139,22 @@ StorageServer::StorageServer(const Config& config, Queue& queue) : impl_(std::ma
   plain.push_back(UID_LittleEndianImplicitTransferSyntax);
   if (c.addPresentationContext(UID_VerificationSOPClass, plain).bad())
     throw Error(ErrorCode::Internal, "", "DcmSCPConfig: cannot add the verification SOP class");
-  for (int i = 0; i < numberOfDcmAllStorageSOPClassUIDs; ++i)
-    if (c.addPresentationContext(dcmAllStorageSOPClassUIDs[i], syntaxes).bad())
-      throw Error(ErrorCode::Internal, "", std::string("DcmSCPConfig: cannot add ") + dcmAllStorageSOPClassUIDs[i]);
+  // An association profile holds at most 128 presentation contexts: DCMTK's image storage classes,
+  // the structured reports, segmentation, key objects, encapsulated PDF and RT objects.
+  std::vector<std::string> classes(dcmImageSOPClassUIDs, dcmImageSOPClassUIDs + numberOfDcmImageSOPClassUIDs);
+  for (const char* uid : {UID_BasicTextSRStorage, UID_EnhancedSRStorage, UID_ComprehensiveSRStorage,
+                          UID_Comprehensive3DSRStorage, UID_KeyObjectSelectionDocumentStorage,
+                          UID_SegmentationStorage, UID_EncapsulatedPDFStorage, UID_RTStructureSetStorage,
+                          UID_RTDoseStorage, UID_RTPlanStorage, UID_GrayscaleSoftcopyPresentationStateStorage,
+                          UID_SpatialRegistrationStorage, UID_RadiopharmaceuticalRadiationDoseSRStorage,
+                          UID_XRayRadiationDoseSRStorage})
+    classes.push_back(uid);
+  std::set<std::string> added;
+  for (const std::string& uid : classes) {
+    if (added.size() >= 127 || !added.insert(uid).second) continue;
+    if (c.addPresentationContext(uid.c_str(), syntaxes).bad())
+      throw Error(ErrorCode::Internal, "", "DcmSCPConfig: cannot add the storage SOP class " + uid);
+  }
 }
 
 StorageServer::~StorageServer() {
