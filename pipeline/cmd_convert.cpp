@@ -102,7 +102,14 @@ int runConvert(const ConvertOptions& o) {
   const fs::path out(o.out);
   ensureWritableDirectory(out);
   const std::vector<Job> jobs = plan(index, out);
-  if (jobs.empty()) throw Error(ErrorCode::NoInput, o.path, "no CT or PET image volume found");
+  if (jobs.empty()) {
+    // Say why each series is not a volume (a multi-frame object, no orientation, a localizer...).
+    std::string why;
+    for (const auto& st : index.studies)
+      for (const auto& s : st.series)
+        why += (why.empty() ? ": " : "; ") + s.label() + " is " + dicom::roleName(s.role) + " (" + s.role_reason + ")";
+    throw Error(ErrorCode::NoInput, o.path, "no CT or PET image volume found" + why);
+  }
   if (!o.force)
     for (const Job& j : jobs)
       for (const fs::path& p : {j.nifti, j.sidecar})

@@ -144,7 +144,9 @@ void classifySeries(Series& s) {
   if (hasValue(h.image_type, "MIP") || hasValue(h.image_type, "PROJECTION IMAGE") ||
       hasValue(h.image_type, "SCREEN SAVE") || containsWord(h.series_description, "MIP"))
     return set(SeriesRole::Derived, "projection or screen capture (ImageType " + h.image_type + ")");
-  if (!isAxial(h)) {
+  // Without an orientation a series is still a volume candidate: loading it then fails naming the
+  // missing attribute (exit 6), instead of the series passing for a reformat.
+  if (h.orientation && !isAxial(h)) {
     if (s.modality == "CT" && s.instances.size() <= 3)
       return set(SeriesRole::Localizer, "few non-axial CT images");
     return set(SeriesRole::Derived, "non-axial images (reformat)");
