@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "assess_dicom.h"
@@ -388,14 +389,27 @@ int runAssess(const AssessOptions& o) {
   const json j = assessmentJson(c, loaded, a);
   // The report is rendered before anything is written, so that a failure leaves no output.
   const std::string html = reportHtml(j, loaded, a);
-  if (o.dicom_out) {
-    std::vector<CtSource> cts;
-    for (const auto& l : loaded) cts.push_back({&l.ct_series, &l.ct_geometry});
-    writeDicomOutputs(out, j, cts, a, tracking_uids, std::string("recap ") + RECAP_VERSION);
+  // Each file is written atomically; the set is all or nothing too: when one cannot be written
+  // (disk full, quota), the files this run wrote before it are removed, and so are the results of
+  // an earlier run (--force) that would otherwise sit next to a part of this run's.
+  std::set<fs::path> before;
+  for (const auto& e : fs::directory_iterator(out)) before.insert(e.path());
+  try {
+    if (o.dicom_out) {
+      std::vector<CtSource> cts;
+      for (const auto& l : loaded) cts.push_back({&l.ct_series, &l.ct_geometry});
+      writeDicomOutputs(out, j, cts, a, tracking_uids, std::string("recap ") + RECAP_VERSION);
+    }
+    writeFileAtomic(out / "assessment.json", j.dump(2) + "\n");
+    writeFileAtomic(out / "lesions.csv", lesionsCsv(j));
+    writeFileAtomic(out / "report.html", html);
+  } catch (...) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(out, ec))
+      if (!before.count(e.path())) fs::remove_all(e.path(), ec);
+    for (const char* name : {"assessment.json", "lesions.csv", "report.html"}) fs::remove(out / name, ec);
+    throw;
   }
-  writeFileAtomic(out / "assessment.json", j.dump(2) + "\n");
-  writeFileAtomic(out / "lesions.csv", lesionsCsv(j));
-  writeFileAtomic(out / "report.html", html);
   const double secs = secondsSince(start);
   spdlog::info("wrote {}, {} and {} ({:.0f} s)", (out / "assessment.json").string(), (out / "lesions.csv").string(),
                (out / "report.html").string(), secs);
