@@ -6,6 +6,9 @@
 // fuzz/regressions/volume/meta_header_invalid_vr_gdcm_assert-6e23e526.dcm, a JPEG-LS PET slice
 // with one byte changed). Fixed: readHeader refuses such a file as unreadable, naming the element,
 // so it never reaches GDCM and is reported like any other corrupt file.
+// Second input of the same kind, found in the 30-minute run: HighBit (0028,0102) written as FL
+// made gdcm::Attribute::SetFromDataElement assert; the image pixel attributes GDCM reads with a
+// fixed VR are now checked too (pixel_attribute_wrong_vr_gdcm_assert-d13f4f0d.dcm).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -31,6 +34,14 @@ TEST(MetaHeaderInvalidVr, IndexingListsItAsUnreadableAndBuildsNoSeries) {
   ASSERT_EQ(index.unreadable.size(), 1u);
   EXPECT_EQ(index.unreadable[0].path, kFile);
   EXPECT_TRUE(index.studies.empty());
+}
+
+TEST(MetaHeaderInvalidVr, PixelAttributeWithAWrongVrIsUnreadableToo) {
+  const auto file = kFile.parent_path() / "pixel_attribute_wrong_vr_gdcm_assert-d13f4f0d.dcm";
+  ASSERT_TRUE(std::filesystem::exists(file));
+  const dicom::ReadResult r = dicom::readHeader(file);
+  EXPECT_EQ(r.outcome, dicom::ReadOutcome::Unreadable);
+  EXPECT_NE(r.problem.find("(0028,0102) is written with a wrong VR"), std::string::npos) << r.problem;
 }
 
 }  // namespace

@@ -238,6 +238,22 @@ std::optional<DcmTagKey> invalidMetaVr(DcmFileFormat& file) {
   return std::nullopt;
 }
 
+// The image pixel attributes GDCM reads with a fixed VR when it decodes the slice: written with
+// another VR (an explicit VR file can say anything), GDCM aborts the process on an assertion in
+// gdcm::Attribute::SetFromDataElement (found by fuzz/volume_fuzz.cpp), so recap refuses the file.
+std::optional<DcmTagKey> pixelAttributeWithWrongVr(DcmDataset& ds) {
+  static const DcmTagKey keys[] = {DCM_SamplesPerPixel, DCM_PhotometricInterpretation, DCM_PlanarConfiguration,
+                                   DCM_NumberOfFrames,  DCM_Rows,                      DCM_Columns,
+                                   DCM_BitsAllocated,   DCM_BitsStored,                DCM_HighBit,
+                                   DCM_PixelRepresentation};
+  for (const DcmTagKey& key : keys) {
+    DcmElement* e = nullptr;
+    if (ds.findAndGetElement(key, e, OFFalse).bad() || !e) continue;
+    if (e->getTag().getEVR() != DcmTag(key).getEVR()) return key;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void quietLibraries() {
@@ -309,6 +325,12 @@ ReadResult readHeader(const fs::path& path) {
     result.outcome = ReadOutcome::Unreadable;
     result.problem = "file meta information element " + std::string(bad->toString().c_str()) +
                      " has an invalid VR (corrupt header)";
+    return result;
+  }
+  if (const auto bad = pixelAttributeWithWrongVr(*file.getDataset())) {
+    result.outcome = ReadOutcome::Unreadable;
+    result.problem = "image pixel attribute " + std::string(bad->toString().c_str()) +
+                     " is written with a wrong VR (corrupt header)";
     return result;
   }
   InstanceHeader& h = result.header;
