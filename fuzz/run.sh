@@ -16,10 +16,12 @@ bin="$build/${h}_fuzz"
 # before reading it where it cannot skip it (deflated files): that allocation is virtual, its pages
 # are never touched (recap info on such a file peaks at 66 MB), so the DICOM harnesses allow single
 # mallocs up to 4 GiB and rely on -rss_limit_mb for memory really used.
-limits=(-rss_limit_mb=2048 -malloc_limit_mb=4096 -timeout=25)
+# RECAP_FUZZ_TIMEOUT: seconds per input before libFuzzer calls it a hang (25; more on a loaded machine).
+t="${RECAP_FUZZ_TIMEOUT:-25}"
+limits=(-rss_limit_mb=2048 -malloc_limit_mb=4096 -timeout=$t)
 max_len=65536
 if [ "$h" = casefile ]; then
-  limits=(-rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=25)
+  limits=(-rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=$t)
   max_len=8192
 fi
 # Leaks inside third-party libraries (each with its reason in scripts/lsan.supp).
