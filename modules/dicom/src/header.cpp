@@ -254,6 +254,79 @@ std::optional<DcmTagKey> pixelAttributeWithWrongVr(DcmDataset& ds) {
   return std::nullopt;
 }
 
+
+// DCMTK parses nested sequences recursively, one stack frame chain per level: a file with tens of
+// thousands of nested undefined-length sequences overflowed the stack and killed recap (SIGSEGV).
+// This producer passes the file's bytes to DCMTK and counts, on the way, the nesting of
+// undefined-length items (item start FFFE,E000 with length FFFFFFFF, minus item delimitation
+// FFFE,E00D; little endian, as every transfer syntax recap reads except the retired big endian).
+// Past kMaxNesting it ends the stream, so DCMTK stops with an error and the file is unreadable.
+constexpr int kMaxNesting = 64;
+
+class NestingLimitedProducer : public DcmProducer {
+ public:
+  explicit NestingLimitedProducer(const OFFilename& file) : inner_(file) {}
+  OFBool good() const override { return inner_.good(); }
+  OFCondition status() const override { return inner_.status(); }
+  OFBool eos() override { return too_deep_ || inner_.eos(); }
+  offile_off_t avail() override { return too_deep_ ? 0 : inner_.avail(); }
+  offile_off_t read(void* buf, offile_off_t buflen) override {
+    if (too_deep_) return 0;
+    const offile_off_t n = inner_.read(buf, buflen);
+    const auto* b = static_cast<const unsigned char*>(buf);
+    for (offile_off_t i = 0; i < n; ++i) {
+      const offile_off_t at = pos_ + i;
+      if (at < scanned_) continue;  // bytes read again after a putback are counted once
+      window_ = (window_ << 8) | b[i];
+      ++seen_;
+      // window_ holds the last 8 bytes, the newest in the low byte.
+      if (seen_ >= 8 && window_ == 0xfeff00e0ffffffffULL && ++depth_ > kMaxNesting) too_deep_ = true;
+      if (seen_ >= 4 && (window_ & 0xffffffffULL) == 0xfeff0de0ULL && depth_ > 0) --depth_;
+    }
+    pos_ += n;
+    if (pos_ > scanned_) scanned_ = pos_;
+    return too_deep_ ? 0 : n;
+  }
+  offile_off_t skip(offile_off_t len) override {
+    const offile_off_t n = inner_.skip(len);
+    pos_ += n;
+    if (pos_ > scanned_) {
+      scanned_ = pos_;
+      window_ = 0;
+      seen_ = 0;
+    }
+    return n;
+  }
+  void putback(offile_off_t num) override {
+    inner_.putback(num);
+    pos_ -= num;
+  }
+  bool tooDeep() const { return too_deep_; }
+
+ private:
+  DcmFileProducer inner_;
+  offile_off_t pos_ = 0, scanned_ = 0;
+  unsigned long long window_ = 0;
+  unsigned long long seen_ = 0;
+  int depth_ = 0;
+  bool too_deep_ = false;
+};
+
+// DCMTK's file input stream over that producer; values it skips (the pixel data) are loaded
+// later, if at all, from the file itself, as with DcmInputFileStream.
+class NestingLimitedStream : public DcmInputStream {
+ public:
+  explicit NestingLimitedStream(const char* file) : DcmInputStream(&producer_), producer_(OFFilename(file)), file_(file) {}
+  DcmInputStreamFactory* newFactory() const override {
+    return currentProducer() == &producer_ ? new DcmInputFileStreamFactory(file_, tell()) : nullptr;
+  }
+  bool tooDeep() const { return producer_.tooDeep(); }
+
+ private:
+  NestingLimitedProducer producer_;
+  OFFilename file_;
+};
+
 }  // namespace
 
 void quietLibraries() {
@@ -285,7 +358,7 @@ ReadResult readHeader(const fs::path& path) {
   result.header.path = path;
   // One open and one pass per file: the first 132 bytes are looked at through DCMTK's own stream
   // (mark, read, putback) and the same stream is then parsed.
-  DcmInputFileStream stream(path.c_str());
+  NestingLimitedStream stream(path.c_str());
   if (stream.status().bad()) {
     result.outcome = ReadOutcome::Unreadable;
     result.problem = std::string("cannot open the file: ") + stream.status().text();
@@ -313,6 +386,11 @@ ReadResult readHeader(const fs::path& path) {
     ds->transferInit();
     status = ds->read(stream, EXS_Unknown, EGL_noChange, 4096);
     ds->transferEnd();
+  }
+  if (stream.tooDeep()) {
+    result.outcome = ReadOutcome::Unreadable;
+    result.problem = "sequences nested more than " + std::to_string(kMaxNesting) + " deep (corrupt or hostile file)";
+    return result;
   }
   if (status.bad()) {
     result.outcome = ReadOutcome::Unreadable;
