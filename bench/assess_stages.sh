@@ -37,7 +37,7 @@ for l in t["lesions"]:
         print(f"  - {{id: {l['id']}, kind: {l['kind']}, seed_mm: [{c[0]!r}, {c[1]!r}, {c[2]!r}]}}")
 PY
 fi
-files=$(find "$patient" -type f | wc -l)
+files=$(find "$patient/" -type f | wc -l)
 echo "warm-up assess (page cache) ..." >&2
 "$RECAP" assess "$patient/case.yaml" --out "$OUT/run" --force >/dev/null 2>&1
 rm -f "$OUT/runs.tsv"
