@@ -155,13 +155,17 @@ class Service {
     const auto t0 = std::chrono::steady_clock::now();
     const std::string tag = "job " + std::to_string(job.id) + " (study " + job.study_uid + ", patient " + job.patient_id + ")";
     try {
-      const fs::path out = cfg_.state / "jobs" / std::to_string(job.id) / "out";
+      // Each attempt its own output folder: an assessment orphaned by a crash of the service may
+      // still be writing to the previous one.
+      fs::path out = cfg_.state / "jobs" / std::to_string(job.id) / ("out-" + std::to_string(job.attempts));
       std::string label;
       if (job.state == "running") {
         label = assess(job, out);
-        queue_.setJobState(job.id, "sending", label, nowSeconds());
-      } else {
-        label = job.message;  // a resend: the label was kept with the job
+        if (!label.empty()) queue_.setJobState(job.id, "sending", label + "\t" + out.string(), nowSeconds());
+      } else {  // a resend: the label and the folder were kept with the job
+        const auto tab = job.message.find('\t');
+        label = job.message.substr(0, tab);
+        out = tab == std::string::npos ? fs::path() : fs::path(job.message.substr(tab + 1));
       }
       if (!label.empty()) send(job, out, label, tag, t0);
     } catch (const std::exception& e) {

@@ -55,7 +55,7 @@ Config loadConfig(const fs::path& path) {
   };
   static const std::set<std::string> keys = {"ae_title",     "port",           "allowed_callers", "archive",
                                              "registry",     "state",          "stable_age_s",    "max_jobs",
-                                             "max_associations", "destinations", "send_attempts",  "send_backoff_s"};
+                                             "destinations", "send_attempts",  "send_backoff_s"};
   Config c;
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>();
@@ -72,10 +72,10 @@ Config loadConfig(const fs::path& path) {
     else if (key == "stable_age_s") {
       c.stable_age_s = as<double>(v, path, key);
       if (!(c.stable_age_s > 0)) bad(path, key, "must be > 0");
-    } else if (key == "max_jobs" || key == "max_associations" || key == "send_attempts") {
+    } else if (key == "max_jobs" || key == "send_attempts") {
       const int n = as<int>(v, path, key);
       if (n < 1) bad(path, key, "must be >= 1");
-      (key == "max_jobs" ? c.max_jobs : key == "max_associations" ? c.max_associations : c.send_attempts) = n;
+      (key == "max_jobs" ? c.max_jobs : c.send_attempts) = n;
     } else if (key == "send_backoff_s") {
       c.send_backoff_s = as<double>(v, path, key);
       if (c.send_backoff_s < 0) bad(path, key, "must be >= 0");

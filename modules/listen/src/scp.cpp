@@ -3,8 +3,6 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/diutil.h>
 #include <dcmtk/dcmnet/scp.h>
-#include <dcmtk/dcmnet/scppool.h>
-#include <dcmtk/dcmnet/scpthrd.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -24,19 +22,23 @@ double nowSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// What the workers share. DcmSCPPool makes its workers with a default constructor, so the server
-// hands them this through a pointer set while it runs (one server per process).
+// What the SCP's handlers need, set while the server runs (one server per process).
 struct Shared {
   const Config* config = nullptr;
   Queue* queue = nullptr;
   fs::path incoming;
   std::atomic<long> counter{0};
+  std::atomic<bool> stop{false};
 };
 Shared* g_shared = nullptr;
 
-// One association at a time, on a pool thread.
-class Worker : public DcmThreadSCP {
+// DCMTK's single-process DcmSCP: one association at a time (others wait in the TCP backlog).
+// DcmSCPPool (an association per thread) was tried: with DCMTK 3.6.7 a rejected association with
+// many presentation contexts (storescu's) corrupted the heap now and then.
+class Worker : public DcmSCP {
  protected:
+  OFBool stopAfterConnectionTimeout() override { return g_shared->stop.load(); }
+
   OFBool checkCallingAETitleAccepted(const OFString& calling) override {
     const auto& allowed = g_shared->config->allowed_callers;
     const bool ok = std::find(allowed.begin(), allowed.end(), std::string(calling.c_str())) != allowed.end();
@@ -109,14 +111,14 @@ class Worker : public DcmThreadSCP {
 
 struct StorageServer::Impl {
   Shared shared;
-  DcmSCPPool<Worker> pool;
+  Worker scp;
 };
 
 StorageServer::StorageServer(const Config& config, Queue& queue) : impl_(std::make_unique<Impl>()) {
   impl_->shared.config = &config;
   impl_->shared.queue = &queue;
   impl_->shared.incoming = config.archive / ".incoming";
-  DcmSCPConfig& c = impl_->pool.getConfig();
+  DcmSCPConfig& c = impl_->scp.getConfig();
   c.setAETitle(config.ae_title.c_str());
   c.setPort(static_cast<Uint16>(config.port));
   c.setHostLookupEnabled(OFFalse);
@@ -125,7 +127,6 @@ StorageServer::StorageServer(const Config& config, Queue& queue) : impl_(std::ma
   c.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
   c.setDIMSETimeout(120);
   c.setACSETimeout(30);
-  impl_->pool.setMaxThreads(static_cast<Uint16>(config.max_associations));
   OFList<OFString> syntaxes;
   for (const char* ts : {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax,
                          UID_BigEndianExplicitTransferSyntax, UID_DeflatedExplicitVRLittleEndianTransferSyntax,
@@ -169,12 +170,12 @@ void StorageServer::run() {
   for (const auto& e : fs::directory_iterator(impl_->shared.incoming)) fs::remove(e.path(), ec);
   if (g_shared && g_shared != &impl_->shared) throw Error(ErrorCode::Internal, "", "only one StorageServer per process");
   g_shared = &impl_->shared;
-  const OFCondition c = impl_->pool.listen();
+  const OFCondition c = impl_->scp.listen();
   if (c.bad() && c != NET_EC_StopAfterConnectionTimeout && c != NET_EC_StopAfterAssociation)
     throw Error(ErrorCode::Output, "port " + std::to_string(impl_->shared.config->port),
                 std::string("DICOM listener: ") + c.text());
 }
 
-void StorageServer::stop() { impl_->pool.stopAfterCurrentAssociations(); }
+void StorageServer::stop() { impl_->shared.stop = true; }
 
 }  // namespace recap::listen

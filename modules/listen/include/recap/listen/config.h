@@ -23,7 +23,6 @@ struct Config {
   std::filesystem::path state;               // job queue (jobs.sqlite) and job folders; default <archive>/.recap
   double stable_age_s = 60;                  // a study is complete when nothing arrived for this long
   int max_jobs = 1;                          // assessments run at once
-  int max_associations = 16;                 // associations served at once
   std::vector<Destination> destinations;
   int send_attempts = 5;                     // C-STORE attempts per destination
   double send_backoff_s = 2;                 // wait before the 2nd attempt, doubled after each

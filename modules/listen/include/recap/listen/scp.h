@@ -1,5 +1,4 @@
-// The Storage SCP of `recap listen`: DCMTK's DcmSCPPool, one worker thread per association (up to
-// Config::max_associations), the verification and storage SOP classes with the common transfer
+// The Storage SCP of `recap listen`: DCMTK's DcmSCP, one association at a time, the verification and storage SOP classes with the common transfer
 // syntaxes, calling AE titles checked against the allow-list. Each C-STORE is received into
 // <archive>/.incoming, committed to the archive and recorded in the queue before it is answered.
 #pragma once
@@ -17,7 +16,7 @@ class StorageServer {
   ~StorageServer();
   // Opens the port (Error(Output) naming the port if it cannot) and serves until stop().
   void run();
-  // Makes run() return after the current associations (within about a second).
+  // Makes run() return after the current association (within about a second when idle).
   void stop();
 
  private:
