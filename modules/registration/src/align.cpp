@@ -108,21 +108,7 @@ Grid toReducedGrid(const Image& image, double target_mm) {
   Image::PointType o;
   image.TransformContinuousIndexToPhysicalPoint(ci, o);
   r.origin = {o[0], o[1], o[2]};
-  r.v.resize(r.size());
-  const float* buf = image.GetBufferPointer();
-  const long nx = full.n[0], ny = full.n[1];
-  const double w = 1.0 / double(f[0] * f[1] * f[2]);
-  for (long k = 0; k < r.n[2]; ++k)
-    for (long j = 0; j < r.n[1]; ++j)
-      for (long i = 0; i < r.n[0]; ++i) {
-        double sum = 0;
-        for (long c = 0; c < f[2]; ++c)
-          for (long b = 0; b < f[1]; ++b) {
-            const float* q = buf + ((k * f[2] + c) * ny + (j * f[1] + b)) * nx + i * f[0];
-            for (long a = 0; a < f[0]; ++a) sum += std::clamp(q[a], float(kAirHu), float(kMaxHu));
-          }
-        r.v[r.at(i, j, k)] = float(sum * w);
-      }
+  detail::blockAverage(image.GetBufferPointer(), full.n, f, float(kAirHu), float(kMaxHu), r.v);
   return r;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace recap::registration::detail {
 
@@ -50,6 +51,25 @@ std::array<long, 3> factorsFor(const Grid& g, double target_mm) {
   return f;
 }
 
+void blockAverage(const float* src, const std::array<long, 3>& n, const std::array<long, 3>& f, float lo, float hi,
+                  std::vector<float>& out) {
+  std::array<long, 3> m;
+  for (int a = 0; a < 3; ++a) m[a] = std::max(1L, n[a] / f[a]);
+  out.assign(size_t(m[0] * m[1] * m[2]), 0.f);
+  const double w = 1.0 / double(f[0] * f[1] * f[2]);
+  for (long k = 0; k < m[2]; ++k)
+    for (long j = 0; j < m[1]; ++j)
+      for (long i = 0; i < m[0]; ++i) {
+        double s = 0;
+        for (long c = 0; c < f[2]; ++c)
+          for (long b = 0; b < f[1]; ++b) {
+            const float* q = src + ((k * f[2] + c) * n[1] + (j * f[1] + b)) * n[0] + i * f[0];
+            for (long a = 0; a < f[0]; ++a) s += std::clamp(q[a], lo, hi);
+          }
+        out[size_t((k * m[1] + j) * m[0] + i)] = float(s * w);
+      }
+}
+
 Grid reduce(const Grid& g, const std::array<long, 3>& f) {
   Grid r;
   for (int a = 0; a < 3; ++a) {
@@ -58,19 +78,8 @@ Grid reduce(const Grid& g, const std::array<long, 3>& f) {
   }
   r.dir = g.dir;
   r.origin = g.physical((f[0] - 1) / 2.0, (f[1] - 1) / 2.0, (f[2] - 1) / 2.0);
-  r.v.assign(r.size(), 0.f);
-  const double w = 1.0 / double(f[0] * f[1] * f[2]);
-  for (long k = 0; k < r.n[2]; ++k)
-    for (long j = 0; j < r.n[1]; ++j)
-      for (long i = 0; i < r.n[0]; ++i) {
-        double s = 0;
-        for (long c = 0; c < f[2]; ++c)
-          for (long b = 0; b < f[1]; ++b) {
-            const float* q = g.v.data() + g.at(i * f[0], j * f[1] + b, k * f[2] + c);
-            for (long a = 0; a < f[0]; ++a) s += q[a];
-          }
-        r.v[r.at(i, j, k)] = float(s * w);
-      }
+  const float big = std::numeric_limits<float>::max();
+  blockAverage(g.v.data(), g.n, f, -big, big, r.v);
   return r;
 }
 

@@ -30,6 +30,10 @@ struct Grid {
 
 // Block average by integer factors per axis (the new voxel centre is the centre of its block).
 Grid reduce(const Grid& g, const std::array<long, 3>& factors);
+// The block averaging itself: `src` holds n[0] x n[1] x n[2] values (x fastest), each clamped to
+// [lo, hi] first; `out` receives (n / f) values per axis (at least 1), x fastest.
+void blockAverage(const float* src, const std::array<long, 3>& n, const std::array<long, 3>& f, float lo, float hi,
+                  std::vector<float>& out);
 // Factors that bring g's spacing to about `target_mm` (never below 1).
 std::array<long, 3> factorsFor(const Grid& g, double target_mm);
 // 1 where g > threshold, dilated by margin_mm (box), else 0.
