@@ -6,6 +6,7 @@
 // again on restart), exit 0.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,6 +39,15 @@ namespace {
 
 volatile std::sig_atomic_t g_listen_stop = 0;
 extern "C" void onListenStop(int sig) { g_listen_stop = sig; }
+
+// Marks every open descriptor above stderr close-on-exec (DCMTK's sockets are not).
+void closeOnExec() {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc/self/fd", ec)) {
+    const int fd = std::atoi(e.path().filename().c_str());
+    if (fd > 2) ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC);
+  }
+}
 
 double nowSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -203,6 +213,7 @@ class Service {
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     const std::string threads = std::to_string(std::max(1u, cores / static_cast<unsigned>(cfg_.max_jobs)));
     const fs::path log = dir / ("assess-" + std::to_string(job.attempts) + ".log");
+    closeOnExec();  // the assessment must not inherit the listening socket (it would outlive a killed service)
     const pid_t pid = batch::spawnLogged("/proc/self/exe",
                                          {"recap", "assess", (dir / "case.yaml").string(), "--out", out.string(), "--dicom-out"},
                                          log, {{"ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS", threads}});
