@@ -99,11 +99,13 @@ struct Shared {
   std::string patient;
   bool ok = false;
 };
+fs::path g_shared_root;  // set once the shared folder exists; removed when every test passed
 Shared& shared() {
   static Shared s = [] {
     Shared r;
     r.root = fs::temp_directory_path() / ("recap_listen_e2e_" + std::to_string(::getpid()));
     fs::remove_all(r.root);
+    g_shared_root = r.root;
     r.ph = r.root / "ph";
     r.registry = r.root / "registry";
     fs::create_directories(r.registry);
@@ -385,5 +387,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
+  const int rc = RUN_ALL_TESTS();
+  if (rc == 0 && !g_shared_root.empty()) fs::remove_all(g_shared_root);  // kept for a look when a test failed
+  return rc;
 }
