@@ -201,6 +201,23 @@ Optimizer::Pointer makeOptimizer(unsigned iterations, double step_mm) {
   return optimizer;
 }
 
+// A registration method on the two grids with `metric`, `optimizer` (physical-shift scales) and
+// `initial` optimised in place; callers add levels, sampling and weights.
+Method::Pointer makeMethod(const Grid& fixed_g, const Grid& moving_g, Metric* metric, Optimizer* optimizer,
+                           Transform* initial) {
+  auto scales = Scales::New();
+  scales->SetMetric(metric);
+  optimizer->SetScalesEstimator(scales);
+  auto method = Method::New();
+  method->SetFixedImage(toItk<Image>(fixed_g, fixed_g.v));
+  method->SetMovingImage(toItk<Image>(moving_g, moving_g.v));
+  method->SetMetric(metric);
+  method->SetOptimizer(optimizer);
+  method->SetInitialTransform(initial);
+  method->InPlaceOn();
+  return method;
+}
+
 Transform::Pointer toTransform(const Alignment& a) {
   auto t = Transform::New();
   Transform::InputPointType c;
@@ -304,8 +321,6 @@ Alignment alignRigid(const Image& baseline_ct, const Image& followup_ct, const A
     const Grid fl = l == 2 ? Grid() : detail::reduce(fw, detail::factorsFor(fw, o.level_mm[l]));
     const Grid& fixed_g = l == 2 ? bw : bl;
     const Grid& moving_g = l == 2 ? fw : fl;
-    const Image::Pointer fixed = toItk<Image>(fixed_g, fixed_g.v);
-    const Image::Pointer moving = toItk<Image>(moving_g, moving_g.v);
     auto mask = Mask::New();
     mask->SetImage(toItk<MaskImage>(fixed_g, detail::bodyMask(fixed_g, o.body_hu, o.mask_margin_mm)));
     mask->Update();
@@ -316,16 +331,7 @@ Alignment alignRigid(const Image& baseline_ct, const Image& followup_ct, const A
     metric->SetUseMovingImageGradientFilter(l < 2);
     const double step = o.step_fraction * o.level_mm[l];
     auto optimizer = makeOptimizer(o.iterations[l], step);
-    auto scales = Scales::New();
-    scales->SetMetric(metric);
-    optimizer->SetScalesEstimator(scales);
-    auto method = Method::New();
-    method->SetFixedImage(fixed);
-    method->SetMovingImage(moving);
-    method->SetMetric(metric);
-    method->SetOptimizer(optimizer);
-    method->SetInitialTransform(transform);
-    method->InPlaceOn();
+    auto method = makeMethod(fixed_g, moving_g, metric, optimizer, transform);
     method->SetNumberOfLevels(1);
     Method::ShrinkFactorsArrayType shrink(1);
     shrink.Fill(1);
@@ -405,9 +411,6 @@ TrackedSeed refineSeed(const Image& baseline_ct, const Image& followup_ct, const
     r.report = "the box around the seed is empty: global alignment kept";
     return r;
   }
-  const Image::Pointer fixed = toItk<Image>(fixed_g, fixed_g.v);
-  const Image::Pointer moving = toItk<Image>(moving_g, moving_g.v);
-
   const Transform::Pointer global = toTransform(alignment);
   auto local = Transform::New();
   {
@@ -418,17 +421,8 @@ TrackedSeed refineSeed(const Image& baseline_ct, const Image& followup_ct, const
   }
   auto metric = Metric::New();
   auto optimizer = makeOptimizer(o.iterations, o.step_mm[0]);
-  auto scales = Scales::New();
-  scales->SetMetric(metric);
-  optimizer->SetScalesEstimator(scales);
-  auto method = Method::New();
-  method->SetFixedImage(fixed);
-  method->SetMovingImage(moving);
-  method->SetMetric(metric);
-  method->SetOptimizer(optimizer);
+  auto method = makeMethod(fixed_g, moving_g, metric, optimizer, local);
   method->SetMovingInitialTransform(global);
-  method->SetInitialTransform(local);
-  method->InPlaceOn();
   if (!o.rotation) {
     Method::OptimizerWeightsType w(6);
     w.Fill(1);
