@@ -14,11 +14,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -238,6 +240,22 @@ std::optional<DcmTagKey> invalidMetaVr(DcmFileFormat& file) {
   return std::nullopt;
 }
 
+// The data set element whose VR, as written in an explicit VR file, is not a DICOM VR, if any
+// (DCMTK reads it as an unknown VR, '??'). GDCM, which decodes the pixel data, parses such an
+// element differently: a PixelSpacing written with the VR 'D5' in an 8 KB RLE slice made it
+// allocate and touch 1.5 GB and spend 7 s per slice (fuzz/volume_fuzz.cpp; a series of them would
+// have held a run for an hour), so recap refuses the file here. In implicit VR files DCMTK gives
+// unknown private elements an unknown VR too, and those are legitimate: only explicit VR is checked.
+std::optional<DcmTagKey> invalidDatasetVr(DcmDataset& ds) {
+  if (!DcmXfer(ds.getOriginalXfer()).isExplicitVR()) return std::nullopt;
+  DcmStack stack;
+  while (ds.nextObject(stack, OFTrue).good()) {
+    const DcmEVR vr = stack.top()->ident();
+    if (vr == EVR_UNKNOWN || vr == EVR_UNKNOWN2B) return DcmTagKey(stack.top()->getTag());
+  }
+  return std::nullopt;
+}
+
 // The image pixel attributes GDCM reads with a fixed VR when it decodes the slice: written with
 // another VR (an explicit VR file can say anything), GDCM aborts the process on an assertion in
 // gdcm::Attribute::SetFromDataElement (found by fuzz/volume_fuzz.cpp), so recap refuses the file.
@@ -256,75 +274,75 @@ std::optional<DcmTagKey> pixelAttributeWithWrongVr(DcmDataset& ds) {
 
 
 // DCMTK parses nested sequences recursively, one stack frame chain per level: a file with tens of
-// thousands of nested undefined-length sequences overflowed the stack and killed recap (SIGSEGV).
-// This producer passes the file's bytes to DCMTK and counts, on the way, the nesting of
-// undefined-length items (item start FFFE,E000 with length FFFFFFFF, minus item delimitation
-// FFFE,E00D; little endian, as every transfer syntax recap reads except the retired big endian).
-// Past kMaxNesting it ends the stream, so DCMTK stops with an error and the file is unreadable.
+// thousands of nested sequences overflowed the stack and killed recap (SIGSEGV). This stream hands
+// DCMTK the file's bytes and counts, on the way, how deeply items are nested: an item start
+// (FFFE,E000) with undefined length opens a level that its item delimitation (FFFE,E00D) closes;
+// one with a defined length opens a level that ends where its value ends. The count runs on the
+// bytes DCMTK parses, after inflation for deflated files (the stream's read, above DCMTK's zlib
+// filter), little endian as every transfer syntax recap reads except the retired big endian. Past
+// kMaxNesting the stream ends, so DCMTK stops with an error and the file is unreadable.
 constexpr int kMaxNesting = 64;
 
-class NestingLimitedProducer : public DcmProducer {
+class NestingLimitedStream : public DcmInputStream {
  public:
-  explicit NestingLimitedProducer(const OFFilename& file) : inner_(file) {}
-  OFBool good() const override { return inner_.good(); }
-  OFCondition status() const override { return inner_.status(); }
-  OFBool eos() override { return too_deep_ || inner_.eos(); }
-  offile_off_t avail() override { return too_deep_ ? 0 : inner_.avail(); }
+  explicit NestingLimitedStream(const char* file)
+      : DcmInputStream(&producer_), producer_(OFFilename(file)), file_(file) {}
+  DcmInputStreamFactory* newFactory() const override {
+    return currentProducer() == &producer_ ? new DcmInputFileStreamFactory(file_, tell()) : nullptr;
+  }
+  OFBool eos() override { return too_deep_ || DcmInputStream::eos(); }
+  offile_off_t avail() override { return too_deep_ ? 0 : DcmInputStream::avail(); }
   offile_off_t read(void* buf, offile_off_t buflen) override {
     if (too_deep_) return 0;
-    const offile_off_t n = inner_.read(buf, buflen);
+    const offile_off_t start = tell();
+    const offile_off_t n = DcmInputStream::read(buf, buflen);
     const auto* b = static_cast<const unsigned char*>(buf);
-    for (offile_off_t i = 0; i < n; ++i) {
-      const offile_off_t at = pos_ + i;
+    for (offile_off_t i = 0; i < n && !too_deep_; ++i) {
+      const offile_off_t at = start + i;
       if (at < scanned_) continue;  // bytes read again after a putback are counted once
-      window_ = (window_ << 8) | b[i];
-      ++seen_;
-      // window_ holds the last 8 bytes, the newest in the low byte.
-      if (seen_ >= 8 && window_ == 0xfeff00e0ffffffffULL && ++depth_ > kMaxNesting) too_deep_ = true;
-      if (seen_ >= 4 && (window_ & 0xffffffffULL) == 0xfeff0de0ULL && depth_ > 0) --depth_;
+      count(at, b[i]);
+      scanned_ = at + 1;
     }
-    pos_ += n;
-    if (pos_ > scanned_) scanned_ = pos_;
     return too_deep_ ? 0 : n;
   }
   offile_off_t skip(offile_off_t len) override {
-    const offile_off_t n = inner_.skip(len);
-    pos_ += n;
-    if (pos_ > scanned_) {
-      scanned_ = pos_;
+    const offile_off_t n = DcmInputStream::skip(len);
+    if (tell() > scanned_) {  // skipped bytes (long values) hold no item headers
+      scanned_ = tell();
       window_ = 0;
       seen_ = 0;
     }
     return n;
   }
-  void putback(offile_off_t num) override {
-    inner_.putback(num);
-    pos_ -= num;
-  }
   bool tooDeep() const { return too_deep_; }
 
  private:
-  DcmFileProducer inner_;
-  offile_off_t pos_ = 0, scanned_ = 0;
+  // Byte `at` of the stream is `byte`; window_ holds the last 8 bytes, the newest in the low byte.
+  void count(offile_off_t at, unsigned char byte) {
+    while (!ends_.empty() && at >= ends_.back()) ends_.pop_back();
+    window_ = (window_ << 8) | byte;
+    ++seen_;
+    if (seen_ >= 8 && (window_ >> 32) == 0xfeff00e0ULL) {
+      const uint32_t length = static_cast<uint32_t>((window_ & 0xff) << 24 | ((window_ >> 8) & 0xff) << 16 |
+                                                    ((window_ >> 16) & 0xff) << 8 | ((window_ >> 24) & 0xff));
+      if (length == 0xffffffffu) {
+        ++open_;
+      } else if (length > 0) {
+        ends_.push_back(at + 1 + static_cast<offile_off_t>(length));
+      }
+      if (open_ + static_cast<int>(ends_.size()) > kMaxNesting) too_deep_ = true;
+    }
+    if (seen_ >= 4 && (window_ & 0xffffffffULL) == 0xfeff0de0ULL && open_ > 0) --open_;
+  }
+
+  DcmFileProducer producer_;
+  OFFilename file_;
+  offile_off_t scanned_ = 0;
   unsigned long long window_ = 0;
   unsigned long long seen_ = 0;
-  int depth_ = 0;
+  int open_ = 0;                      // undefined-length items open
+  std::vector<offile_off_t> ends_;    // where the open defined-length items end
   bool too_deep_ = false;
-};
-
-// DCMTK's file input stream over that producer; values it skips (the pixel data) are loaded
-// later, if at all, from the file itself, as with DcmInputFileStream.
-class NestingLimitedStream : public DcmInputStream {
- public:
-  explicit NestingLimitedStream(const char* file) : DcmInputStream(&producer_), producer_(OFFilename(file)), file_(file) {}
-  DcmInputStreamFactory* newFactory() const override {
-    return currentProducer() == &producer_ ? new DcmInputFileStreamFactory(file_, tell()) : nullptr;
-  }
-  bool tooDeep() const { return producer_.tooDeep(); }
-
- private:
-  NestingLimitedProducer producer_;
-  OFFilename file_;
 };
 
 }  // namespace
@@ -403,6 +421,12 @@ ReadResult readHeader(const fs::path& path) {
     result.outcome = ReadOutcome::Unreadable;
     result.problem = "file meta information element " + std::string(bad->toString().c_str()) +
                      " has an invalid VR (corrupt header)";
+    return result;
+  }
+  if (const auto bad = invalidDatasetVr(*file.getDataset())) {
+    result.outcome = ReadOutcome::Unreadable;
+    result.problem = "element " + std::string(bad->toString().c_str()) +
+                     " is written with a VR that is not a DICOM VR (corrupt header)";
     return result;
   }
   if (const auto bad = pixelAttributeWithWrongVr(*file.getDataset())) {
