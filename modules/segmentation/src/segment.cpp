@@ -284,6 +284,22 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
       if (lesion[v]) core.push_back(cts[v]);
   const double mu = median(core);
   r.lesion_hu = mu;
+  // The CT the partial-volume fraction is read from. A lesion delineated on a single slice is
+  // shorter than two slices: the slab each of its voxels averages holds only part of it, so its
+  // edge on the image is a ramp ending in a cliff (the slab half filled at the section through the
+  // slice's centre, empty just beyond). The in-plane smoothing that steadies the fraction elsewhere
+  // would average that cliff with the fat outside and move the half-way level inwards (a 12 mm node
+  // on 5 mm slices measured 1.4 mm short); on such a lesion the fraction reads the CT unsmoothed.
+  long k_lo = d.n[2], k_hi = -1;
+  for (size_t v = 0; v < lesion.size(); ++v)
+    if (lesion[v]) {
+      const long k = long(v / size_t(d.n[0] * d.n[1]));
+      k_lo = std::min(k_lo, k);
+      k_hi = std::max(k_hi, k);
+    }
+  std::vector<float> unsmoothed;
+  if (k_hi == k_lo) unsmoothed = cut(ct, r.box);
+  const std::vector<float>& ctf = unsmoothed.empty() ? cts : unsmoothed;
   const float ring_lo = float(2.25 * px * px), ring_hi = float(std::pow(std::max(4.0, 3 * px), 2));
   // ring_alike: how much of the ring is tissue of the lesion's own density (a vessel, bowel, muscle
   // beside it), where the CT cannot tell lesion from neighbour even if fat lies nearby.
@@ -333,7 +349,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
       if (beyond_lesion)
         f_ct[v] = float(std::clamp(1 - (std::abs(cts[v] - mu) - kCtNoiseHu) / o.band_above_hu, 0.0, 1.0));
       else if (contrast > 1)
-        f_ct[v] = float(std::clamp((cts[v] - b) / (mu - b), 0.0, 1.0));
+        f_ct[v] = float(std::clamp((ctf[v] - b) / (mu - b), 0.0, 1.0));
     }
     if (r.pet.avid && suv[v] >= 0) {
       const double bg = std::min(double(local_bg[v]), r.pet.background + 0.5 * excess);
