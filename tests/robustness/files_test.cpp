@@ -151,5 +151,30 @@ TEST_F(Files, DeeplyNestedSequencesDoNotCrash) {
   expectFileNamedAndSeriesRefused(r, files[1], "sequences nested more than 64 deep");
 }
 
+// The same with every length defined (no delimitation items): the nesting limit counted only
+// undefined-length items, and this file still crashed recap (tests/regression/
+// nested_sequences_defined_length_or_deflated_crashed.cpp).
+TEST_F(Files, DeeplyNestedDefinedLengthSequencesDoNotCrash) {
+  const auto files = write(ct(), dir_ / "in");
+  std::ifstream in(files[1], std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const size_t pixel = bytes.find(std::string("\xe0\x7f\x10\x00OW", 6));
+  ASSERT_NE(pixel, std::string::npos);
+  auto le32 = [](size_t v) {
+    return std::string{char(v & 0xff), char((v >> 8) & 0xff), char((v >> 16) & 0xff), char((v >> 24) & 0xff)};
+  };
+  std::string nested;
+  for (int i = 0; i < 20000; ++i) {
+    const std::string item = std::string("\xfe\xff\x00\xe0", 4) + le32(nested.size()) + nested;
+    nested = std::string("\xd1\x7f\x00\x10SQ\x00\x00", 8) + le32(item.size()) + item;
+  }
+  bytes.insert(pixel, nested);
+  std::ofstream(files[1], std::ios::binary | std::ios::trunc) << bytes;
+  const RunResult r = convert(dir_ / "in");
+  ASSERT_NE(r.exit_code, -1) << "recap crashed:\n" << r.err;
+  expectFileNamedAndSeriesRefused(r, files[1], "sequences nested more than 64 deep");
+}
+
 }  // namespace
 }  // namespace recap::robustness
