@@ -400,6 +400,7 @@ TEST_F(Validate, DicomSegReferenceGivesDiceAndHausdorff) {
     srseg::SourceContext src;
     src.patient_id = seg.patient_id;
     src.study_uid = seg.study_uid;
+    src.ct_series_uid = seg.referenced_series_uid;
     src.frame_of_reference_uid = seg.frame_of_reference_uid;
     const fs::path file = run_->dir / "reader-seg" / (label + ".dcm");
     fs::create_directories(file.parent_path());

@@ -161,10 +161,19 @@ void writeSegmentation(const std::filesystem::path& path, const SourceContext& s
   if (seg->getNumberOfFrames() == 0)
     throw Error(ErrorCode::Output, path.string(), "cannot write the SEG: no segment has a voxel on the CT grid");
   for (size_t k = 0; k < grid.slices.size(); ++k)
-    if (referenced[k])
-      references.add(new IODImageReference(src.patient_id.c_str(), src.study_uid.c_str(), src.ct_series_uid.c_str(),
-                                           grid.slices[k].ref.sop_instance_uid.c_str(),
-                                           grid.slices[k].ref.sop_class_uid.c_str()));
+    if (referenced[k]) {
+      // IODReferences takes the reference only if it is valid; else it stays ours (it leaked here
+      // when the CT series UID was empty: found by the suite under LeakSanitizer).
+      auto ref = std::make_unique<IODImageReference>(src.patient_id.c_str(), src.study_uid.c_str(),
+                                                     src.ct_series_uid.c_str(),
+                                                     grid.slices[k].ref.sop_instance_uid.c_str(),
+                                                     grid.slices[k].ref.sop_class_uid.c_str());
+      if (!references.add(ref.get()))
+        throw Error(ErrorCode::Output, path.string(),
+                    "cannot build the SEG: invalid reference to the CT slice " + grid.slices[k].ref.sop_instance_uid +
+                        " (study '" + src.study_uid + "', CT series '" + src.ct_series_uid + "')");
+      ref.release();  // now owned by `references`
+    }
   seg->getCommonInstanceReference().addReferences(references, src.study_uid.c_str());
 
   const std::filesystem::path tmp = temporarySibling(path);
@@ -208,6 +217,10 @@ Segmentation readSegmentation(const std::filesystem::path& path) {
   out.frame_of_reference_uid = s.c_str();
   seg->getPatient().getPatientID(s);
   out.patient_id = s.c_str();
+  DcmItem* series_ref = nullptr;
+  if (file.getDataset()->findAndGetSequenceItem(DCM_ReferencedSeriesSequence, series_ref, 0).good() && series_ref &&
+      series_ref->findAndGetOFString(DCM_SeriesInstanceUID, s).good())
+    out.referenced_series_uid = s.c_str();
   out.rows = rows;
   out.columns = cols;
   FGInterface& fg = seg->getFunctionalGroups();

@@ -80,6 +80,7 @@ TEST(Seg, WrittenSegmentationValidatesAndReadsBackTheSameMasks) {
   EXPECT_EQ(back.patient_id, "P-SEG");
   EXPECT_EQ(back.study_uid, s.src.study_uid);
   EXPECT_EQ(back.frame_of_reference_uid, s.src.frame_of_reference_uid);
+  EXPECT_EQ(back.referenced_series_uid, s.src.ct_series_uid);
   EXPECT_EQ(back.rows, 48);
   EXPECT_EQ(back.columns, 64);
   EXPECT_NEAR(back.pixel_spacing[0], 0.9, 1e-9);

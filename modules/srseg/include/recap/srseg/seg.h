@@ -67,6 +67,7 @@ struct SegSegment {
 };
 struct Segmentation {
   std::string sop_instance_uid, series_uid, study_uid, frame_of_reference_uid, patient_id;
+  std::string referenced_series_uid;  // the source CT series (Referenced Series Sequence, first item)
   int rows = 0, columns = 0;
   std::array<double, 6> orientation{1, 0, 0, 0, 1, 0};
   std::array<double, 2> pixel_spacing{1, 1};
