@@ -369,6 +369,63 @@ TEST(ListenStorescu, TenSimultaneousSendersThenKilledMidJobAndRestarted) {
 }
 
 
+// A study whose assessment fails fails its own job only: a second patient (a small phantom of its
+// own) whose registry entry seeds its target outside the CT is sent at the same time as the cr
+// patient; its job ends `failed` with recap assess's reason, the cr patient's job is assessed and
+// sent, and the service goes on and stops cleanly.
+TEST(ListenStorescu, AFailedAssessmentFailsItsJobOnlyAndTheOtherPatientIsDone) {
+  ASSERT_TRUE(shared().ok);
+  const fs::path dir = shared().root / "failing";
+  const int port = 11125, dest_port = 11126;
+  fs::create_directories(dir / "received");
+  std::ofstream(dir / "bad.yaml") << R"(name: bad
+seed: 9
+patient: {id: PH-BAD, name: "Phantom^Bad", sex: M, birth_date: "19550101", weight_kg: 80, height_m: 1.8}
+defaults:
+  ct: {matrix: 128, pixel_mm: 3.5, slice_mm: 5, z_from_mm: -150, z_to_mm: -90}
+  pet: {matrix: 64, pixel_mm: 7.0, slice_mm: 5, z_from_mm: -150, z_to_mm: -90}
+timepoints:
+  - {label: baseline, date: "20230301"}
+  - {label: fu1, date: "20230601"}
+lesions:
+  - id: L1
+    kind: nodal
+    centre_mm: [42, 25, -120]
+    states:
+      - {diameters_mm: [30, 22, 20], suv: 10}
+      - {diameters_mm: [20, 14, 14], suv: 5}
+)";
+  ASSERT_EQ(runRecap({"phantom", "--spec", (dir / "bad.yaml").string(), "--out", (dir / "bad").string()}).exit_code, 0);
+  // The seed lies 400 mm in front of the patient: outside the CT, a case-file error (exit 9).
+  std::ofstream(shared().registry / "bad-patient.yaml")
+      << "patient_id: \"PH-BAD\"\ntarget_lesions:\n  - {id: L1, kind: nodal, seed_mm: [42, -400, -120]}\n";
+  const pid_t scp = start({"storescp", "-aet", "DEST", "--output-directory", (dir / "received").string(),
+                           std::to_string(dest_port)}, dir / "storescp.log");
+  const std::string dest = "destinations: [{ae_title: DEST, host: 127.0.0.1, port: " + std::to_string(dest_port) + "}]\n";
+  const pid_t pid = startListen(dir, port, dest);
+  std::vector<std::string> good, bad;
+  for (const char* tp : {"baseline", "fu1"}) {
+    for (const auto& f : dicomFiles(shared().ph / tp)) good.push_back(f);
+    for (const auto& f : dicomFiles(dir / "bad" / tp)) bad.push_back(f);
+  }
+  std::thread other([&] { EXPECT_EQ(runTool(storescu("S1", port, bad)).exit_code, 0); });
+  EXPECT_EQ(runTool(storescu("S0", port, good)).exit_code, 0);
+  other.join();
+  ASSERT_TRUE(waitFor(dir / "listen.log", ": failed: ", 600)) << readText(dir / "listen.log");
+  ASSERT_TRUE(waitFor(dir / "listen.log", ": done in", 600)) << readText(dir / "listen.log");
+  EXPECT_EQ(sql(dir, "SELECT patient_id, state FROM jobs ORDER BY patient_id"), "PH-BAD|failed\n" + shared().patient + "|done");
+  const std::string why = sql(dir, "SELECT message FROM jobs WHERE state = 'failed'");
+  EXPECT_NE(why.find("recap assess"), std::string::npos) << why;
+  EXPECT_NE(why.find("outside the CT volume"), std::string::npos) << why;
+  EXPECT_EQ(sql(dir, "SELECT COUNT(*) FROM studies WHERE state = 'complete'"), "4");
+  size_t received = 0;
+  for (const auto& e : fs::directory_iterator(dir / "received")) received += e.is_regular_file();
+  EXPECT_EQ(received, 2u);  // the cr patient's fu1 SR and SEG
+  EXPECT_EQ(stop(pid), 0);
+  stop(scp);
+  fs::remove(shared().registry / "bad-patient.yaml");
+}
+
 int main(int argc, char** argv) {
   if (!std::getenv("RECAP_LISTEN_NETNS")) {
     if (::geteuid() != 0) {
