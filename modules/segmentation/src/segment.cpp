@@ -83,6 +83,13 @@ Mask openInPlane(const Mask& mask, const Dims& d, double radius_mm, size_t& seed
 // The PET edge level when the CT gives no edge to calibrate it on: 41 % of the way from background
 // to peak (the iso-contour level of the EANM guideline, Boellaard 2015).
 constexpr double kPetLevel = 0.41;
+// The range a lesion's own PET edge level is allowed (20-45 % measured on the test lesions).
+constexpr double kPetLevelMin = 0.2, kPetLevelMax = 0.6;
+// How far inside the delineated region (mm) the PET may place the edge.
+constexpr double kPetBandMm = 6.0;
+// Tissue of the lesion's density where the PET stands below this share of the lesion's edge level
+// is a neighbour (a vessel), not lesion.
+constexpr double kColdShare = 0.65;
 // HU by which a lesion voxel may stray from the lesion's median on the smoothed CT (about twice the
 // noise left after smoothing a 12 HU noise with sigma 1 mm at 0.7-1 mm pixels).
 constexpr double kCtNoiseHu = 6;
@@ -301,6 +308,11 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   if (k_hi == k_lo) unsmoothed = cut(ct, r.box);
   const std::vector<float>& ctf = unsmoothed.empty() ? cts : unsmoothed;
   const float ring_lo = float(2.25 * px * px), ring_hi = float(std::pow(std::max(4.0, 3 * px), 2));
+  // Where the PET stands between the local background and the lesion's peak (0 to 1).
+  auto petPosition = [&](size_t v) {
+    const double bg = std::min(double(local_bg[v]), r.pet.background + 0.5 * excess);
+    return std::clamp((suv[v] - bg) / (r.pet.peak - bg), 0.0, 1.0);
+  };
   // ring_alike: how much of the ring is tissue of the lesion's own density (a vessel, bowel, muscle
   // beside it), where the CT cannot tell lesion from neighbour even if fat lies nearby.
   std::vector<float> ring_sum(d.count()), ring_w(d.count()), ring_alike(d.count());
@@ -310,9 +322,9 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
       ring_w[v] = 1;
       ring_alike[v] = tissue[v] && std::abs(cts[v] - mu) <= kAlikeHu;
     }
+  std::vector<float> alike_w = ring_w;  // the weights ring_alike is a share of
   detail::smoothInPlane(ring_sum, d, 2.0);
   detail::smoothInPlane(ring_w, d, 2.0);
-  detail::smoothInPlane(ring_alike, d, 2.0);
   // Against tissue of the same density that the watershed split off (a vessel, a muscle), the
   // outline is the split itself: the PET's half-way level is drawn inwards at a lesion's narrow
   // tips by the PET blur. Elsewhere (a lesion within an organ) the PET places it.
@@ -328,11 +340,24 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // Per boundary voxel: the CT fraction and its weight (CT contrast against the local background),
   // and the PET's position between local background and peak.
   const size_t n = d.count();
-  std::vector<float> w_ct(n, 0.0f), f_ct(n, 0.0f), q_pet(n, -1.0f);
+  std::vector<float> w_ct(n, 0.0f), w_contrast(n, 0.0f), f_ct(n, 0.0f), q_pet(n, -1.0f);
+  // The CT's say fades as the share of tissue like the lesion's around a voxel rises.
+  auto alikeFactor = [&](const std::vector<float>& alike, const std::vector<float>& weight, size_t v) {
+    return float(std::clamp(1 - (alike[v] / weight[v] - kAlikeFrom) / kAlikeSpan, 0.0f, 1.0f));
+  };
+  std::vector<float> raw_alike = ring_alike, raw_alike_w = alike_w;
+  detail::smoothInPlane(ring_alike, d, 2.0);
+  detail::smoothInPlane(alike_w, d, 2.0);
   std::vector<uint8_t> near_edge(n, 0);
+  // Where the PET cut the delineated region (at 20 % of the way from background to peak), the edge
+  // at the lesion's own PET level may lie deeper than the CT's band: the band there reaches as far
+  // in as the PET stays below the highest level an edge can have.
+  const float band_in_pet = float(std::pow(std::max(3 * px, kPetBandMm), 2));
   for (size_t v = 0; v < n; ++v) {
     if (!lesion[v] && outside[v] > band_out) continue;
-    if (lesion[v] && inside[v] > band_in) continue;
+    if (lesion[v] && inside[v] > band_in &&
+        !(r.pet.avid && suv[v] >= 0 && inside[v] <= band_in_pet && petPosition(v) < kPetLevelMax))
+      continue;
     near_edge[v] = 1;
     // A neighbour of the lesion's density that the watershed split off (a vessel, a muscle) is
     // not lesion even where fat beside it gives its voxels CT contrast.
@@ -341,8 +366,8 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     if (ring_w[v] > 0.05f && !split_off[v] && outside[v] <= float(px * px) + 1e-3f) {
       const double b = ring_sum[v] / ring_w[v];
       const double contrast = std::abs(mu - b);
-      w_ct[v] = float(std::clamp((contrast - 10) / 20, 0.0, 1.0));
-      w_ct[v] *= float(std::clamp(1 - (ring_alike[v] / ring_w[v] - kAlikeFrom) / kAlikeSpan, 0.0f, 1.0f));
+      w_contrast[v] = float(std::clamp((contrast - 10) / 20, 0.0, 1.0));
+      w_ct[v] = w_contrast[v] * alikeFactor(ring_alike, alike_w, v);
       // Between the background and the lesion, the partial-volume fraction; beyond the lesion's
       // HU on the other side (liver beside a lesion that borders fat), other tissue.
       const bool beyond_lesion = mu > b ? cts[v] > mu : cts[v] < mu;
@@ -351,10 +376,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
       else if (contrast > 1)
         f_ct[v] = float(std::clamp((ctf[v] - b) / (mu - b), 0.0, 1.0));
     }
-    if (r.pet.avid && suv[v] >= 0) {
-      const double bg = std::min(double(local_bg[v]), r.pet.background + 0.5 * excess);
-      q_pet[v] = float(std::clamp((suv[v] - bg) / (r.pet.peak - bg), 0.0, 1.0));
-    }
+    if (r.pet.avid && suv[v] >= 0) q_pet[v] = float(petPosition(v));
   }
   // The PET level that marks this lesion's edge: where the CT draws the edge (against fat, lung,
   // liver), the PET stands at a fraction of the way from background to peak that depends on the
@@ -366,8 +388,26 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     for (size_t v = 0; v < n; ++v)
       if (near_edge[v] && w_ct[v] >= 0.9f && q_pet[v] >= 0 && std::abs(f_ct[v] - 0.5f) < 0.2f)
         at_ct_edge.push_back(q_pet[v]);
-    if (at_ct_edge.size() >= 10) pet_level = std::clamp(median(at_ct_edge), 0.2, 0.6);
+    if (at_ct_edge.size() >= 10) pet_level = std::clamp(median(at_ct_edge), kPetLevelMin, kPetLevelMax);
     r.pet.edge_level = pet_level;
+    // The PET cut is low, and may leave part of a neighbour of the lesion's density (a vessel the
+    // node lies on) in the delineated region; where the CT sees that neighbour against fat, its
+    // partial volume is the neighbour's edge. Such tissue, where the PET stands well below the
+    // lesion's edge level, counts as a neighbour of the lesion's density like the ring's.
+    bool any_cold = false;
+    for (size_t v = 0; v < n; ++v)
+      if (lesion[v] && basin[v] == seed_basin && suv[v] >= 0 && inside[v] <= band_in_pet && tissue[v] &&
+          std::abs(cts[v] - mu) <= kAlikeHu && petPosition(v) < kColdShare * pet_level) {
+        raw_alike[v] = 1;
+        raw_alike_w[v] = 1;
+        any_cold = true;
+      }
+    if (any_cold) {
+      detail::smoothInPlane(raw_alike, d, 2.0);
+      detail::smoothInPlane(raw_alike_w, d, 2.0);
+      for (size_t v = 0; v < n; ++v)
+        if (w_contrast[v] > 0) w_ct[v] = w_contrast[v] * alikeFactor(raw_alike, raw_alike_w, v);
+    }
   }
   r.fraction.assign(n, 0.0f);
   for (size_t v = 0; v < n; ++v) {
