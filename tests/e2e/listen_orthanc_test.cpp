@@ -21,6 +21,7 @@
 
 #include "recap/srseg/sr.h"
 #include "run.h"
+#include "tiny_spec.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -378,23 +379,7 @@ TEST(ListenStorescu, AFailedAssessmentFailsItsJobOnlyAndTheOtherPatientIsDone) {
   const fs::path dir = shared().root / "failing";
   const int port = 11125, dest_port = 11126;
   fs::create_directories(dir / "received");
-  std::ofstream(dir / "bad.yaml") << R"(name: bad
-seed: 9
-patient: {id: PH-BAD, name: "Phantom^Bad", sex: M, birth_date: "19550101", weight_kg: 80, height_m: 1.8}
-defaults:
-  ct: {matrix: 128, pixel_mm: 3.5, slice_mm: 5, z_from_mm: -150, z_to_mm: -90}
-  pet: {matrix: 64, pixel_mm: 7.0, slice_mm: 5, z_from_mm: -150, z_to_mm: -90}
-timepoints:
-  - {label: baseline, date: "20230301"}
-  - {label: fu1, date: "20230601"}
-lesions:
-  - id: L1
-    kind: nodal
-    centre_mm: [42, 25, -120]
-    states:
-      - {diameters_mm: [30, 22, 20], suv: 10}
-      - {diameters_mm: [20, 14, 14], suv: 5}
-)";
+  std::ofstream(dir / "bad.yaml") << recap::testing::tinyPhantomSpec("bad", 9, "PH-BAD", "Phantom^Bad");
   ASSERT_EQ(runRecap({"phantom", "--spec", (dir / "bad.yaml").string(), "--out", (dir / "bad").string()}).exit_code, 0);
   // The seed lies 400 mm in front of the patient: outside the CT, a case-file error (exit 9).
   std::ofstream(shared().registry / "bad-patient.yaml")

@@ -7,29 +7,13 @@
 #include <mutex>
 #include <sstream>
 
+#include "tiny_spec.h"
+
 namespace recap::robustness {
 
 namespace {
 
-// The tiny patient: a 128 x 128 CT on 5 mm slices over 60 mm, PET 64 x 64, one node that shrinks.
-const char* kTinySpec = R"(name: tiny
-seed: 5
-patient: {id: TINY-1, name: "Phantom^Tiny", sex: M, birth_date: "19550101", weight_kg: 80, height_m: 1.8}
-defaults:
-  ct: {matrix: 128, pixel_mm: 3.5, slice_mm: 5, z_from_mm: -150, z_to_mm: -90}
-  pet: {matrix: 64, pixel_mm: 7.0, slice_mm: 5, z_from_mm: -150, z_to_mm: -90}
-timepoints:
-  - {label: baseline, date: "20230301"}
-  - {label: fu1, date: "20230601"}
-lesions:
-  - id: L1
-    kind: nodal
-    centre_mm: [42, 25, -120]
-    states:
-      - {diameters_mm: [30, 22, 20], suv: 10}
-      - {diameters_mm: [20, 14, 14], suv: 5}
-)";
-
+// The tiny patient (tests/support/tiny_spec.h), rendered once per test process.
 const fs::path& tinyPatient() {
   static std::once_flag once;
   static fs::path dir;
@@ -37,7 +21,7 @@ const fs::path& tinyPatient() {
     dir = fs::temp_directory_path() / ("recap-robustness-tiny-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
-    std::ofstream(dir / "spec.yaml") << kTinySpec;
+    std::ofstream(dir / "spec.yaml") << recap::testing::tinyPhantomSpec("tiny", 5, "TINY-1", "Phantom^Tiny");
     const RunResult r = runRecap({"phantom", "--spec", (dir / "spec.yaml").string(), "--out", (dir / "p").string(), "--no-noise"});
     if (r.exit_code != 0) throw std::runtime_error("recap phantom failed: " + r.err);
     std::atexit([] { fs::remove_all(dir); });
