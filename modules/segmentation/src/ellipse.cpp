@@ -119,7 +119,8 @@ bool fitEllipse(const std::vector<std::array<double, 2>>& pts, Ellipse2& e, doub
 // elsewhere only by a watershed split or the PET (against a vessel or muscle of its density), and
 // the CT-drawn part is an ellipse arc, the outline is carried across the contact along that
 // ellipse, as a reader's eye continues a node's outline over the vessel it touches.
-void completeAlongEllipses(std::vector<float>& fraction, const std::vector<float>& w_ct, const Dims& d) {
+void completeAlongEllipses(std::vector<float>& fraction, const std::vector<float>& w_ct, const Dims& d,
+                           const std::vector<uint8_t>& may_grow) {
   const long nx = d.n[0], ny = d.n[1];
   const double sx = d.mm[0], sy = d.mm[1], px = std::min(sx, sy);
   for (long k = 0; k < d.n[2]; ++k) {
@@ -176,7 +177,8 @@ void completeAlongEllipses(std::vector<float>& fraction, const std::vector<float
         if (w_ct[v] >= 0.5f) continue;  // the CT draws this part itself
         const double dist = e.distance(double(i) * sx, double(j) * sy);
         if (dist > 3 * px || (dist < -3 * px && fraction[v] >= 0.5f)) continue;
-        fraction[v] = float(std::clamp(0.5 - dist / px, 0.0, 1.0));
+        const float f = float(std::clamp(0.5 - dist / px, 0.0, 1.0));
+        fraction[v] = may_grow[v] ? f : std::min(f, fraction[v]);
       }
   }
 }

@@ -2,6 +2,7 @@
 // ellipse fitted to the part of it that the CT draws (docs/segmentation.md).
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "ops.h"
@@ -11,7 +12,9 @@ namespace recap::segmentation::detail {
 // `fraction` (lesion fraction per voxel, outline at 0.5) and `w_ct` (how much the CT decides each
 // voxel, 0..1) over the box `d`. On each slice whose outline is at least 60 % CT-drawn and whose
 // CT-drawn points fit an ellipse (RMS under 0.7 voxel), the voxels the CT does not decide
-// (w_ct < 0.5) near that ellipse take its inside as their fraction.
-void completeAlongEllipses(std::vector<float>& fraction, const std::vector<float>& w_ct, const Dims& d);
+// (w_ct < 0.5) near that ellipse take its inside as their fraction; where `may_grow` is 0 the
+// ellipse may draw the outline inwards but not outwards.
+void completeAlongEllipses(std::vector<float>& fraction, const std::vector<float>& w_ct, const Dims& d,
+                           const std::vector<uint8_t>& may_grow);
 
 }  // namespace recap::segmentation::detail

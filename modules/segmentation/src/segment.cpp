@@ -422,7 +422,12 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     }
     r.fraction[v] = float(w_ct[v] * f_ct[v] + (1 - w_ct[v]) * f_alt);
   }
-  detail::completeAlongEllipses(r.fraction, w_ct, d);
+  // The ellipse carries the outline across a contact, but not into tissue where the PET stands well
+  // below the lesion's edge level: a lobulated mass is not an ellipse, and the bowel under its
+  // indentation is not lesion.
+  std::vector<uint8_t> may_grow(n, 1);
+  for (size_t v = 0; v < n; ++v) may_grow[v] = !(q_pet[v] >= 0 && q_pet[v] < kColdShare * pet_level);
+  detail::completeAlongEllipses(r.fraction, w_ct, d, may_grow);
   // The final mask: the outline's inside, within three voxels of the delineated region (the outline
   // moves the boundary by a fraction of a voxel, it does not annex neighbours), opened again.
   r.mask.assign(d.count(), 0);
