@@ -18,12 +18,15 @@ bool PresetLesionRun::withinTarget() const {
 }
 
 std::vector<PresetLesionRun> measurePresetLesions(const std::string& preset,
-                                                  const std::function<void(const PresetLesionContext&)>& inspect) {
+                                                  const std::function<void(const PresetLesionContext&)>& inspect,
+                                                  const PresetLesionSelection& only) {
   std::vector<PresetLesionRun> runs;
   const phantom::PhantomSpec spec = phantom::parseSpec(phantom::presetYaml(preset), preset);
   for (size_t t = 0; t < spec.timepoints.size(); ++t) {
     const phantom::TimepointSpec& tp = spec.timepoints[t];
+    if (!only.timepoint.empty() && tp.label != only.timepoint) continue;
     for (const phantom::Lesion& lesion : spec.lesions) {
+      if (!only.lesion.empty() && lesion.id != only.lesion) continue;
       bool seen = false;
       for (size_t u = 0; u <= t; ++u) seen = seen || lesion.states[u].present;
       if (!seen) continue;
@@ -34,7 +37,8 @@ std::vector<PresetLesionRun> measurePresetLesions(const std::string& preset,
       // cut volume is not the draw `recap phantom` writes (spec.seed * 1000 + t over every slice).
       ro.seed = spec.seed + t;
       // RECAP_TEST_SEED=N draws another noise (robustness sweeps); the preset's own draw by default.
-      if (const char* other = std::getenv("RECAP_TEST_SEED")) ro.seed += 1000 * std::strtoull(other, nullptr, 10);
+      if (only.draw) ro.seed += 1000 * only.draw;
+      else if (const char* other = std::getenv("RECAP_TEST_SEED")) ro.seed += 1000 * std::strtoull(other, nullptr, 10);
       const phantom::Rendered r = phantom::render(spec.lesions, tp.physiology, int(t), tp.pose,
                                                   cutZ(tp.ct, centre[2], 45), cutZ(tp.pet, centre[2], 45), ro);
       const phantom::LesionTruth* truth = nullptr;

@@ -38,7 +38,15 @@ struct PresetLesionContext {
   const measurement::LesionMeasurement& measurement;
 };
 
+// Which runs: every lesion at every timepoint on the preset's own noise draw (or RECAP_TEST_SEED's),
+// or one lesion at one timepoint on another draw.
+struct PresetLesionSelection {
+  std::string lesion, timepoint;  // empty: all
+  unsigned draw = 0;              // 0: the preset's own draw, or RECAP_TEST_SEED's if set
+};
+
 std::vector<PresetLesionRun> measurePresetLesions(
-    const std::string& preset, const std::function<void(const PresetLesionContext&)>& inspect = {});
+    const std::string& preset, const std::function<void(const PresetLesionContext&)>& inspect = {},
+    const PresetLesionSelection& only = {});
 
 }  // namespace recap::testing
