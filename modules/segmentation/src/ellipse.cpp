@@ -129,6 +129,7 @@ void completeAlongEllipses(std::vector<float>& fraction, const std::vector<float
     auto edge = [&](long i0, long j0, long i1, long j1) {
       const float f0 = fraction[d.at(i0, j0, k)], f1 = fraction[d.at(i1, j1, k)];
       if ((f0 >= 0.5f) == (f1 >= 0.5f)) return;
+      if (may_grow[d.at(i0, j0, k)] == kLeftAlone || may_grow[d.at(i1, j1, k)] == kLeftAlone) return;
       const double t = (0.5 - f0) / (double(f1) - f0);
       const bool by_ct = w_ct[d.at(i0, j0, k)] >= 0.9f && w_ct[d.at(i1, j1, k)] >= 0.9f;
       if (by_ct)
@@ -174,7 +175,7 @@ void completeAlongEllipses(std::vector<float>& fraction, const std::vector<float
     for (long j = 0; j < ny; ++j)
       for (long i = 0; i < nx; ++i) {
         const size_t v = d.at(i, j, k);
-        if (w_ct[v] >= 0.5f) continue;  // the CT draws this part itself
+        if (w_ct[v] >= 0.5f || may_grow[v] == kLeftAlone) continue;  // the CT draws this part itself
         const double dist = e.distance(double(i) * sx, double(j) * sy);
         if (dist > 3 * px || (dist < -3 * px && fraction[v] >= 0.5f)) continue;
         const float f = float(std::clamp(0.5 - dist / px, 0.0, 1.0));

@@ -95,6 +95,10 @@ constexpr double kColdShare = 0.65;
 constexpr double kCtNoiseHu = 6;
 // Half-way between fat (-100 HU) and soft tissue (40 HU).
 constexpr double kFatSoftTissueMidHu = -30;
+// Below this, lung rather than fat.
+constexpr double kLungBelowHu = -400;
+// How far (voxels) from a thin fat plane an edge voxel reads the unsmoothed CT against fat.
+constexpr double kPlaneReachVoxels = 2;
 // Depth below both sides that makes a voxel a fat plane between two bodies (several times the
 // noise left after smoothing).
 constexpr float kValleyHu = 20;
@@ -159,11 +163,10 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   for (size_t v = 0; v < band.size(); ++v)
     band[v] = cts[v] >= band_low && cts[v] <= band_high;
   // A thin fat plane between the lesion and a neighbour of its density (a node just off the psoas)
-  // is filled in by blur and smoothing; its valley is not the lesion's tissue.
-  {
-    const Mask valley = detail::valleysInPlane(cts, d, kValleyHu, 2.5);
-    for (size_t v = 0; v < band.size(); ++v) band[v] = band[v] && !valley[v];
-  }
+  // is filled in by blur and smoothing; its valley is not the lesion's tissue (and its edge voxels
+  // read the fat plane, below).
+  const Mask valley = detail::valleysInPlane(cts, d, kValleyHu, 2.5);
+  for (size_t v = 0; v < band.size(); ++v) band[v] = band[v] && !valley[v];
   size_t seed = d.at(si, sj, sk);
   if (!band[seed]) seed = nearestInSlice(band, d, si, sj, sk, 2.0);
   if (seed == std::string::npos) {
@@ -418,6 +421,34 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
         if (w_contrast[v] > 0) w_ct[v] = w_contrast[v] * alikeFactor(raw_alike, raw_alike_w, v);
     }
   }
+  // Beside a thin fat plane (a valley between the lesion and a neighbour just beyond it, a node 1-2
+  // mm off the psoas), an edge voxel is lesion and the plane's fat: the smoothing would mix in the
+  // neighbour beyond the plane, and the ring's mean holds that neighbour, so such a voxel (within
+  // kPlaneReachVoxels of the plane, at most a voxel outside the delineated region) reads the
+  // unsmoothed CT against the box's fat, with the CT's full say. The ellipse leaves it alone.
+  Mask by_plane(n);
+  {
+    const std::vector<float> raw = unsmoothed.empty() ? cut(ct, r.box) : unsmoothed;
+    Mask plane(n);
+    std::vector<float> fat;
+    bool any = false;
+    for (size_t v = 0; v < n; ++v) {
+      if (cts[v] < kFatSoftTissueMidHu && cts[v] > kLungBelowHu) fat.push_back(cts[v]);
+      plane[v] = valley[v] && !lesion[v] && raw[v] < kFatSoftTissueMidHu;
+      any = any || plane[v];
+    }
+    if (any && fat.size() >= 20) {
+      const double fat_hu = median(fat);
+      const std::vector<float> to_plane = detail::distanceOutside(plane, d, true);
+      const float reach = float(std::pow(kPlaneReachVoxels * px, 2) + 1e-3);
+      for (size_t v = 0; v < n; ++v)
+        if (near_edge[v] && !split_off[v] && to_plane[v] <= reach && outside[v] <= float(px * px) + 1e-3f) {
+          by_plane[v] = 1;
+          w_ct[v] = 1;
+          f_ct[v] = float(std::clamp((raw[v] - fat_hu) / (mu - fat_hu), 0.0, 1.0));
+        }
+    }
+  }
   r.fraction.assign(n, 0.0f);
   for (size_t v = 0; v < n; ++v) {
     if (!near_edge[v]) {
@@ -436,6 +467,8 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // indentation is not lesion.
   std::vector<uint8_t> may_grow(n, 1);
   for (size_t v = 0; v < n; ++v) may_grow[v] = !(q_pet[v] >= 0 && q_pet[v] < kColdShare * pet_level);
+  for (size_t v = 0; v < n; ++v)
+    if (by_plane[v]) may_grow[v] = detail::kLeftAlone;
   detail::completeAlongEllipses(r.fraction, w_ct, d, may_grow);
   // The final mask: the outline's inside, within three voxels of the delineated region (the outline
   // moves the boundary by a fraction of a voxel, it does not annex neighbours), opened again.
