@@ -124,16 +124,20 @@ void completeAlongEllipses(std::vector<float>& fraction, const std::vector<float
   const long nx = d.n[0], ny = d.n[1];
   const double sx = d.mm[0], sy = d.mm[1], px = std::min(sx, sy);
   for (long k = 0; k < d.n[2]; ++k) {
-    std::vector<std::array<double, 2>> ct_pts;
+    std::vector<std::array<double, 2>> ct_pts, local_pts;
     size_t other = 0;
     auto edge = [&](long i0, long j0, long i1, long j1) {
       const float f0 = fraction[d.at(i0, j0, k)], f1 = fraction[d.at(i1, j1, k)];
       if ((f0 >= 0.5f) == (f1 >= 0.5f)) return;
-      if (may_grow[d.at(i0, j0, k)] == kLeftAlone || may_grow[d.at(i1, j1, k)] == kLeftAlone) return;
       const double t = (0.5 - f0) / (double(f1) - f0);
+      const std::array<double, 2> p{(double(i0) + t * double(i1 - i0)) * sx, (double(j0) + t * double(j1 - j0)) * sy};
+      if (may_grow[d.at(i0, j0, k)] == kLeftAlone || may_grow[d.at(i1, j1, k)] == kLeftAlone) {
+        local_pts.push_back(p);
+        return;
+      }
       const bool by_ct = w_ct[d.at(i0, j0, k)] >= 0.9f && w_ct[d.at(i1, j1, k)] >= 0.9f;
       if (by_ct)
-        ct_pts.push_back({(double(i0) + t * double(i1 - i0)) * sx, (double(j0) + t * double(j1 - j0)) * sy});
+        ct_pts.push_back(p);
       else
         ++other;
     };
@@ -144,26 +148,35 @@ void completeAlongEllipses(std::vector<float>& fraction, const std::vector<float
       }
     const size_t total = ct_pts.size() + other;
     if (other < 3 || total < 16 || double(ct_pts.size()) < 0.6 * double(total)) continue;
-    Ellipse2 e;
-    double rms = 0;
-    bool fitted = fitEllipse(ct_pts, e, rms);
     // Robustly: CT-drawn points at the very ends of a contact (where lesion, neighbour and fat meet)
     // stray from the lesion's ellipse; they are left out and the ellipse fitted again to the rest.
-    std::vector<std::array<double, 2>> kept = ct_pts;
-    for (int round = 0; round < 3 && fitted; ++round) {
-      std::vector<double> res;
-      for (const auto& p : kept) res.push_back(std::abs(e.distance(p[0], p[1])));
-      std::vector<double> sorted = res;
-      std::nth_element(sorted.begin(), sorted.begin() + long(sorted.size() / 2), sorted.end());
-      const double limit = std::max(0.35 * px, 3 * 1.4826 * sorted[sorted.size() / 2]);
-      std::vector<std::array<double, 2>> next;
-      for (size_t q = 0; q < kept.size(); ++q)
-        if (res[q] <= limit) next.push_back(kept[q]);
-      if (next.size() == kept.size()) break;
-      kept.swap(next);
-      fitted = fitEllipse(kept, e, rms);
-    }
-    if (!fitted || rms > 0.7 * px || double(kept.size()) < 0.8 * double(ct_pts.size())) continue;
+    auto robustFit = [&](const std::vector<std::array<double, 2>>& pts, Ellipse2& e) {
+      double rms = 0;
+      bool fitted = fitEllipse(pts, e, rms);
+      std::vector<std::array<double, 2>> kept = pts;
+      for (int round = 0; round < 3 && fitted; ++round) {
+        std::vector<double> res;
+        for (const auto& p : kept) res.push_back(std::abs(e.distance(p[0], p[1])));
+        std::vector<double> sorted = res;
+        std::nth_element(sorted.begin(), sorted.begin() + long(sorted.size() / 2), sorted.end());
+        const double limit = std::max(0.35 * px, 3 * 1.4826 * sorted[sorted.size() / 2]);
+        std::vector<std::array<double, 2>> next;
+        for (size_t q = 0; q < kept.size(); ++q)
+          if (res[q] <= limit) next.push_back(kept[q]);
+        if (next.size() == kept.size()) break;
+        kept.swap(next);
+        fitted = fitEllipse(kept, e, rms);
+      }
+      return fitted && rms <= 0.7 * px && double(kept.size()) >= 0.8 * double(pts.size());
+    };
+    // The points a local rule placed (beside a thin fat plane) are the CT's too: the fit takes them
+    // if it still fits with them, else it goes without them.
+    Ellipse2 e;
+    std::vector<std::array<double, 2>> with_local = ct_pts;
+    with_local.insert(with_local.end(), local_pts.begin(), local_pts.end());
+    const bool use_local = !local_pts.empty() && robustFit(with_local, e);
+    if (!use_local && !robustFit(ct_pts, e)) continue;
+    if (use_local) ct_pts.swap(with_local);
     double lo_x = 1e300, hi_x = -1e300, lo_y = 1e300, hi_y = -1e300;
     for (const auto& p : ct_pts) {
       lo_x = std::min(lo_x, p[0]);
