@@ -425,7 +425,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // mm off the psoas), an edge voxel is lesion and the plane's fat: the smoothing would mix in the
   // neighbour beyond the plane, and the ring's mean holds that neighbour, so such a voxel (within
   // kPlaneReachVoxels of the plane, at most a voxel outside the delineated region) reads the
-  // unsmoothed CT against the box's fat, with the CT's full say. The ellipse leaves it alone.
+  // unsmoothed CT against the box's fat, with the CT's full say. The ellipse does not overwrite it.
   Mask by_plane(n);
   {
     const std::vector<float> raw = unsmoothed.empty() ? cut(ct, r.box) : unsmoothed;
