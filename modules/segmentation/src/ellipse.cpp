@@ -113,6 +113,29 @@ bool fitEllipse(const std::vector<std::array<double, 2>>& pts, Ellipse2& e, doub
   return std::isfinite(rms) && e.a > 0 && e.b > 0;
 }
 
+// Robustly: CT-drawn points at the very ends of a contact (where lesion, neighbour and fat meet)
+// stray from the lesion's ellipse; they are left out and the ellipse fitted again to the rest. True
+// if the fit holds: RMS under 0.7 voxel (`px` mm) with 80 % of the points kept.
+bool robustFit(const std::vector<std::array<double, 2>>& pts, double px, Ellipse2& e) {
+  double rms = 0;
+  bool fitted = fitEllipse(pts, e, rms);
+  std::vector<std::array<double, 2>> kept = pts;
+  for (int round = 0; round < 3 && fitted; ++round) {
+    std::vector<double> res;
+    for (const auto& p : kept) res.push_back(std::abs(e.distance(p[0], p[1])));
+    std::vector<double> sorted = res;
+    std::nth_element(sorted.begin(), sorted.begin() + long(sorted.size() / 2), sorted.end());
+    const double limit = std::max(0.35 * px, 3 * 1.4826 * sorted[sorted.size() / 2]);
+    std::vector<std::array<double, 2>> next;
+    for (size_t q = 0; q < kept.size(); ++q)
+      if (res[q] <= limit) next.push_back(kept[q]);
+    if (next.size() == kept.size()) break;
+    kept.swap(next);
+    fitted = fitEllipse(kept, e, rms);
+  }
+  return fitted && rms <= 0.7 * px && double(kept.size()) >= 0.8 * double(pts.size());
+}
+
 }  // namespace
 
 // Where a lesion's outline on a slice is drawn mostly by the CT (against fat, lung, liver) and
@@ -148,35 +171,17 @@ void completeAlongEllipses(std::vector<float>& fraction, const std::vector<float
       }
     const size_t total = ct_pts.size() + other;
     if (other < 3 || total < 16 || double(ct_pts.size()) < 0.6 * double(total)) continue;
-    // Robustly: CT-drawn points at the very ends of a contact (where lesion, neighbour and fat meet)
-    // stray from the lesion's ellipse; they are left out and the ellipse fitted again to the rest.
-    auto robustFit = [&](const std::vector<std::array<double, 2>>& pts, Ellipse2& e) {
-      double rms = 0;
-      bool fitted = fitEllipse(pts, e, rms);
-      std::vector<std::array<double, 2>> kept = pts;
-      for (int round = 0; round < 3 && fitted; ++round) {
-        std::vector<double> res;
-        for (const auto& p : kept) res.push_back(std::abs(e.distance(p[0], p[1])));
-        std::vector<double> sorted = res;
-        std::nth_element(sorted.begin(), sorted.begin() + long(sorted.size() / 2), sorted.end());
-        const double limit = std::max(0.35 * px, 3 * 1.4826 * sorted[sorted.size() / 2]);
-        std::vector<std::array<double, 2>> next;
-        for (size_t q = 0; q < kept.size(); ++q)
-          if (res[q] <= limit) next.push_back(kept[q]);
-        if (next.size() == kept.size()) break;
-        kept.swap(next);
-        fitted = fitEllipse(kept, e, rms);
-      }
-      return fitted && rms <= 0.7 * px && double(kept.size()) >= 0.8 * double(pts.size());
-    };
     // The points a local rule placed (beside a thin fat plane) are the CT's too: the fit takes them
     // if it still fits with them, else it goes without them.
     Ellipse2 e;
-    std::vector<std::array<double, 2>> with_local = ct_pts;
-    with_local.insert(with_local.end(), local_pts.begin(), local_pts.end());
-    const bool use_local = !local_pts.empty() && robustFit(with_local, e);
-    if (!use_local && !robustFit(ct_pts, e)) continue;
-    if (use_local) ct_pts.swap(with_local);
+    bool fits = false;
+    if (!local_pts.empty()) {
+      std::vector<std::array<double, 2>> with_local = ct_pts;
+      with_local.insert(with_local.end(), local_pts.begin(), local_pts.end());
+      fits = robustFit(with_local, px, e);
+      if (fits) ct_pts.swap(with_local);
+    }
+    if (!fits && !robustFit(ct_pts, px, e)) continue;
     double lo_x = 1e300, hi_x = -1e300, lo_y = 1e300, hi_y = -1e300;
     for (const auto& p : ct_pts) {
       lo_x = std::min(lo_x, p[0]);

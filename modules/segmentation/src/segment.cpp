@@ -143,10 +143,13 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // on 5 mm slices, whose upper quartile stays at -16 to -23 HU).
   auto softTissue = [&](double hu) { return hu >= o.min_lesion_hu && hu <= o.max_lesion_hu; };
   double mu0 = median(near);
-  if (!softTissue(mu0) && softTissue(quantile(near, 0.75))) mu0 = quantile(near, 0.75);
+  if (!softTissue(mu0)) {
+    const double upper = quantile(near, 0.75);
+    if (softTissue(upper)) mu0 = upper;
+  }
   if (!softTissue(mu0)) {
     r.reason = "no soft tissue at the seed " + pointText(seed_mm) + " mm: " + fmt(mu0, 0) + " HU (" +
-               (mu0 < o.min_lesion_hu ? (mu0 < -400 ? "air or lung" : "fat") : "bone or contrast") +
+               (mu0 < o.min_lesion_hu ? (mu0 < kLungBelowHu ? "air or lung" : "fat") : "bone or contrast") +
                "); a lesion needs " + fmt(o.min_lesion_hu, 0) + " to " + fmt(o.max_lesion_hu, 0) + " HU";
     return at;
   }
@@ -465,10 +468,9 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // The ellipse carries the outline across a contact, but not into tissue where the PET stands well
   // below the lesion's edge level: a lobulated mass is not an ellipse, and the bowel under its
   // indentation is not lesion.
-  std::vector<uint8_t> may_grow(n, 1);
-  for (size_t v = 0; v < n; ++v) may_grow[v] = !(q_pet[v] >= 0 && q_pet[v] < kColdShare * pet_level);
+  std::vector<uint8_t> may_grow(n);
   for (size_t v = 0; v < n; ++v)
-    if (by_plane[v]) may_grow[v] = detail::kLeftAlone;
+    may_grow[v] = by_plane[v] ? detail::kLeftAlone : !(q_pet[v] >= 0 && q_pet[v] < kColdShare * pet_level);
   detail::completeAlongEllipses(r.fraction, w_ct, d, may_grow);
   // The final mask: the outline's inside, within three voxels of the delineated region (the outline
   // moves the boundary by a fraction of a voxel, it does not annex neighbours), opened again.
