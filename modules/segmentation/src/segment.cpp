@@ -99,6 +99,9 @@ constexpr double kFatSoftTissueMidHu = -30;
 constexpr double kLungBelowHu = -400;
 // How far (voxels) from a thin fat plane an edge voxel reads the unsmoothed CT against fat.
 constexpr double kPlaneReachVoxels = 2;
+// A voxel below this holds lung (fat, -100 HU, stays well above it after smoothing); the box's lung
+// is the median of its voxels below kPureLungBelowHu.
+constexpr double kHoldsLungBelowHu = -250, kPureLungBelowHu = -600;
 // Depth below both sides that makes a voxel a fat plane between two bodies (several times the
 // noise left after smoothing).
 constexpr float kValleyHu = 20;
@@ -364,6 +367,16 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   detail::smoothInPlane(ring_alike, d, 2.0);
   detail::smoothInPlane(alike_w, d, 2.0);
   std::vector<uint8_t> near_edge(n, 0);
+  // ceiling: the most lesion the CT allows a voxel more than a voxel beyond the delineated region
+  // (2 where it says nothing). The box's lung is its background where the voxel holds lung.
+  std::vector<float> ceiling(n, 2.0f);
+  double lung_hu = std::nan("");
+  {
+    std::vector<float> lung;
+    for (size_t v = 0; v < n; ++v)
+      if (cts[v] < kPureLungBelowHu) lung.push_back(cts[v]);
+    if (lung.size() >= 20) lung_hu = median(lung);
+  }
   // Where the PET cut the delineated region (at 20 % of the way from background to peak), the edge
   // at the lesion's own PET level may lie deeper than the CT's band: the band there reaches as far
   // in as the PET stays below the highest level an edge can have.
@@ -392,6 +405,21 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
         f_ct[v] = float(std::clamp((ctf[v] - b) / (mu - b), 0.0, 1.0));
     }
     if (r.pet.avid && suv[v] >= 0) q_pet[v] = float(petPosition(v));
+    // Further out the PET places the edge, and its blur places it outwards where lung and fat meet
+    // beside the lesion (a paratracheal node); the CT may still say that such a voxel is not lesion.
+    // It may lower the fraction there, never raise it: fat read against a ring that holds lung would
+    // pass for partly lesion. A voxel that holds lung is read against the box's lung, since the
+    // ring's mean there lies in the partial volume (against lung, the delineated region ends two or
+    // three voxels inside the edge).
+    if (!lesion[v] && outside[v] > float(px * px) + 1e-3f && ring_w[v] > 0.05f && !split_off[v]) {
+      const double ring_bg = ring_sum[v] / ring_w[v];
+      const double bg = ctf[v] < kHoldsLungBelowHu ? lung_hu : ring_bg;
+      const double contrast = std::abs(mu - ring_bg);
+      const float say = float(std::clamp((contrast - 10) / 20, 0.0, 1.0)) * alikeFactor(ring_alike, alike_w, v);
+      const bool beyond_lesion = mu > ring_bg ? cts[v] > mu : cts[v] < mu;
+      if (say >= 0.9f && !beyond_lesion && mu - bg > 1)
+        ceiling[v] = float(std::clamp((ctf[v] - bg) / (mu - bg), 0.0, 1.0));
+    }
   }
   // The PET level that marks this lesion's edge: where the CT draws the edge (against fat, lung,
   // liver), the PET stands at a fraction of the way from background to peak that depends on the
@@ -463,7 +491,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
       const double q = q_pet[v];
       f_alt = q <= pet_level ? 0.5 * q / pet_level : 0.5 + 0.5 * (q - pet_level) / (1 - pet_level);
     }
-    r.fraction[v] = float(w_ct[v] * f_ct[v] + (1 - w_ct[v]) * f_alt);
+    r.fraction[v] = std::min(float(w_ct[v] * f_ct[v] + (1 - w_ct[v]) * f_alt), ceiling[v]);
   }
   // The ellipse carries the outline across a contact, but not into tissue where the PET stands well
   // below the lesion's edge level: a lobulated mass is not an ellipse, and the bowel under its
