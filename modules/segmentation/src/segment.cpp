@@ -368,7 +368,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   detail::smoothInPlane(alike_w, d, 2.0);
   std::vector<uint8_t> near_edge(n, 0);
   // ceiling: the most lesion the CT allows a voxel more than a voxel beyond the delineated region
-  // (2 where it says nothing). The box's lung is its background where the voxel holds lung.
+  // (2 where it says nothing); lung_hu: the box's lung.
   std::vector<float> ceiling(n, 2.0f);
   double lung_hu = std::nan("");
   {
@@ -406,19 +406,28 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     }
     if (r.pet.avid && suv[v] >= 0) q_pet[v] = float(petPosition(v));
     // Further out the PET places the edge, and its blur places it outwards where lung and fat meet
-    // beside the lesion (a paratracheal node); the CT may still say that such a voxel is not lesion.
-    // It may lower the fraction there, never raise it: fat read against a ring that holds lung would
-    // pass for partly lesion. A voxel that holds lung is read against the box's lung, since the
-    // ring's mean there lies in the partial volume (against lung, the delineated region ends two or
-    // three voxels inside the edge).
+    // beside the lesion (a paratracheal node); and against lung, where the delineated region ends
+    // two or three voxels inside the edge, the PET's edge at a narrow tip lies inwards. There the CT
+    // reads a voxel that holds lung against the box's lung (the ring's mean lies in the partial
+    // volume: about -500 HU where the lung is -850): where the ring is lung it decides; where the ring
+    // holds fat as well (the junction), as for any other voxel out there, it may lower the PET's
+    // fraction but never raise it: fat and lung together pass for partly lesion against either.
     if (!lesion[v] && outside[v] > float(px * px) + 1e-3f && ring_w[v] > 0.05f && !split_off[v]) {
       const double ring_bg = ring_sum[v] / ring_w[v];
-      const double bg = ctf[v] < kHoldsLungBelowHu ? lung_hu : ring_bg;
       const double contrast = std::abs(mu - ring_bg);
       const float say = float(std::clamp((contrast - 10) / 20, 0.0, 1.0)) * alikeFactor(ring_alike, alike_w, v);
       const bool beyond_lesion = mu > ring_bg ? cts[v] > mu : cts[v] < mu;
-      if (say >= 0.9f && !beyond_lesion && mu - bg > 1)
-        ceiling[v] = float(std::clamp((ctf[v] - bg) / (mu - bg), 0.0, 1.0));
+      const bool holds_lung = ctf[v] < kHoldsLungBelowHu;
+      const double bg = holds_lung ? lung_hu : ring_bg;  // NaN: no lung in the box
+      if (say >= 0.9f && !beyond_lesion && mu - bg > 1) {
+        const float f = float(std::clamp((ctf[v] - bg) / (mu - bg), 0.0, 1.0));
+        if (holds_lung && ring_bg < kLungBelowHu) {
+          w_ct[v] = 1;
+          f_ct[v] = f;
+        } else {
+          ceiling[v] = f;
+        }
+      }
     }
   }
   // The PET level that marks this lesion's edge: where the CT draws the edge (against fat, lung,
