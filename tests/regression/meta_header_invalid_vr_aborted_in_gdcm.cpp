@@ -9,6 +9,10 @@
 // Second input of the same kind, found in the 30-minute run: HighBit (0028,0102) written as FL
 // made gdcm::Attribute::SetFromDataElement assert; the image pixel attributes GDCM reads with a
 // fixed VR are now checked too (pixel_attribute_wrong_vr_gdcm_assert-d13f4f0d.dcm).
+// Third input, found by the fuzz smoke run of CI on 5 December 2026: ImagePositionPatient
+// (0020,0032) written as LO made the same assertion fire in gdcm::ImageHelper::GetOriginValue; the
+// check now covers every attribute GDCM reads with a fixed VR while it decodes a slice (geometry,
+// rescale, as well as the pixel attributes) (image_position_wrong_vr_gdcm_assert-71f341fc.dcm).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -42,6 +46,14 @@ TEST(MetaHeaderInvalidVr, PixelAttributeWithAWrongVrIsUnreadableToo) {
   const dicom::ReadResult r = dicom::readHeader(file);
   EXPECT_EQ(r.outcome, dicom::ReadOutcome::Unreadable);
   EXPECT_NE(r.problem.find("(0028,0102) is written with a wrong VR"), std::string::npos) << r.problem;
+}
+
+TEST(MetaHeaderInvalidVr, GeometryAttributeWithAWrongVrIsUnreadableToo) {
+  const auto file = kFile.parent_path() / "image_position_wrong_vr_gdcm_assert-71f341fc.dcm";
+  ASSERT_TRUE(std::filesystem::exists(file));
+  const dicom::ReadResult r = dicom::readHeader(file);
+  EXPECT_EQ(r.outcome, dicom::ReadOutcome::Unreadable);
+  EXPECT_NE(r.problem.find("(0020,0032) is written with a wrong VR"), std::string::npos) << r.problem;
 }
 
 }  // namespace

@@ -256,14 +256,20 @@ std::optional<DcmTagKey> invalidDatasetVr(DcmDataset& ds) {
   return std::nullopt;
 }
 
-// The image pixel attributes GDCM reads with a fixed VR when it decodes the slice: written with
-// another VR (an explicit VR file can say anything), GDCM aborts the process on an assertion in
-// gdcm::Attribute::SetFromDataElement (found by fuzz/volume_fuzz.cpp), so recap refuses the file.
-std::optional<DcmTagKey> pixelAttributeWithWrongVr(DcmDataset& ds) {
-  static const DcmTagKey keys[] = {DCM_SamplesPerPixel, DCM_PhotometricInterpretation, DCM_PlanarConfiguration,
-                                   DCM_NumberOfFrames,  DCM_Rows,                      DCM_Columns,
-                                   DCM_BitsAllocated,   DCM_BitsStored,                DCM_HighBit,
-                                   DCM_PixelRepresentation};
+// The image attributes GDCM reads with a fixed VR when it decodes the slice (the image pixel module;
+// the geometry gdcm::ImageHelper reads for origin, direction and spacing; the rescale): written
+// with another VR (an explicit VR file can say anything), GDCM aborts the process on an assertion
+// in gdcm::Attribute::SetFromDataElement (found by fuzz/volume_fuzz.cpp: HighBit as FL,
+// ImagePositionPatient as LO), so recap refuses the file. Only attributes with one VR in the
+// dictionary are listed (a US-or-SS attribute may be either).
+std::optional<DcmTagKey> imageAttributeWithWrongVr(DcmDataset& ds) {
+  static const DcmTagKey keys[] = {
+      DCM_SamplesPerPixel,  DCM_PhotometricInterpretation, DCM_PlanarConfiguration, DCM_NumberOfFrames,
+      DCM_Rows,             DCM_Columns,                   DCM_BitsAllocated,       DCM_BitsStored,
+      DCM_HighBit,          DCM_PixelRepresentation,       DCM_ImagePositionPatient, DCM_ImageOrientationPatient,
+      DCM_PixelSpacing,     DCM_ImagerPixelSpacing,        DCM_NominalScannedPixelSpacing,
+      DCM_SpacingBetweenSlices, DCM_SliceThickness,        DCM_PixelAspectRatio,    DCM_RescaleIntercept,
+      DCM_RescaleSlope,     DCM_RescaleType,               DCM_LossyImageCompression, DCM_FrameIncrementPointer};
   for (const DcmTagKey& key : keys) {
     DcmElement* e = nullptr;
     if (ds.findAndGetElement(key, e, OFFalse).bad() || !e) continue;
@@ -429,9 +435,9 @@ ReadResult readHeader(const fs::path& path) {
                      " is written with a VR that is not a DICOM VR (corrupt header)";
     return result;
   }
-  if (const auto bad = pixelAttributeWithWrongVr(*file.getDataset())) {
+  if (const auto bad = imageAttributeWithWrongVr(*file.getDataset())) {
     result.outcome = ReadOutcome::Unreadable;
-    result.problem = "image pixel attribute " + std::string(bad->toString().c_str()) +
+    result.problem = "image attribute " + std::string(bad->toString().c_str()) +
                      " is written with a wrong VR (corrupt header)";
     return result;
   }
