@@ -105,6 +105,33 @@ const char* stateName(LesionState state) {
   return "absent";
 }
 
+std::vector<float> sliceField(const segmentation::LesionSegmentation& seg, long k, bool* any) {
+  const Frame& f = seg.box.frame;
+  const long nx = f.size[0], ny = f.size[1];
+  const size_t plane = size_t(nx) * size_t(ny);
+  std::vector<float> field(plane);
+  const uint8_t* mk = &seg.mask[size_t(k) * plane];
+  const float* fk = &seg.fraction[size_t(k) * plane];
+  bool some = false;
+  // The fraction on the lesion's voxels and their immediate neighbours only, so that the outline
+  // is the lesion's own (not a nearby structure's) and its 0.5 crossing keeps its sub-voxel place.
+  for (long j = 0; j < ny; ++j)
+    for (long i = 0; i < nx; ++i) {
+      const long p = j * nx + i;
+      bool near = mk[p];
+      some = some || near;
+      for (long dj = -1; dj <= 1 && !near; ++dj)
+        for (long di = -1; di <= 1 && !near; ++di) {
+          const long a = i + di, b = j + dj;
+          near = a >= 0 && b >= 0 && a < nx && b < ny && mk[b * nx + a];
+        }
+      field[size_t(p)] = near ? std::min(fk[p], mk[p] ? 1.0f : 0.4999f) : 0.0f;
+      if (mk[p]) field[size_t(p)] = std::max(field[size_t(p)], 0.5f);
+    }
+  if (any) *any = some;
+  return field;
+}
+
 LesionMeasurement measureLesion(const segmentation::LesionSegmentation& seg, const dicom::Image* pet,
                                 const MeasureOptions& o) {
   LesionMeasurement m;
@@ -116,27 +143,9 @@ LesionMeasurement measureLesion(const segmentation::LesionSegmentation& seg, con
   m.volume_ml = seg.volume_ml;
   const Frame& f = seg.box.frame;
   const long nx = f.size[0], ny = f.size[1];
-  const size_t plane = size_t(nx) * size_t(ny);
-  std::vector<float> field(plane);
   for (long k = 0; k < f.size[2]; ++k) {
-    const uint8_t* mk = &seg.mask[size_t(k) * plane];
-    const float* fk = &seg.fraction[size_t(k) * plane];
     bool any = false;
-    // The fraction on the lesion's voxels and their immediate neighbours only, so that the outline
-    // is the lesion's own (not a nearby structure's) and its 0.5 crossing keeps its sub-voxel place.
-    for (long j = 0; j < ny; ++j)
-      for (long i = 0; i < nx; ++i) {
-        const long p = j * nx + i;
-        bool near = mk[p];
-        any = any || near;
-        for (long dj = -1; dj <= 1 && !near; ++dj)
-          for (long di = -1; di <= 1 && !near; ++di) {
-            const long a = i + di, b = j + dj;
-            near = a >= 0 && b >= 0 && a < nx && b < ny && mk[b * nx + a];
-          }
-        field[size_t(p)] = near ? std::min(fk[p], mk[p] ? 1.0f : 0.4999f) : 0.0f;
-        if (mk[p]) field[size_t(p)] = std::max(field[size_t(p)], 0.5f);
-      }
+    const std::vector<float> field = sliceField(seg, k, &any);
     if (!any) continue;
     const std::vector<Segment> outline = isoSegments(field.data(), nx, ny, f.spacing[0], f.spacing[1], 0.5);
     const Diameters d = diameters(outline);

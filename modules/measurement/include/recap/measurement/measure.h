@@ -65,6 +65,11 @@ struct Segment {
 // below the level outside the grid, so outlines are closed.
 std::vector<Segment> isoSegments(const float* f, long nx, long ny, double sx, double sy, double level);
 
+// The field slice `k` (box index) of `seg` is measured on: the lesion fraction on the mask's voxels
+// (at least 0.5) and on their neighbours (under 0.5), zero elsewhere. `any`: whether the mask has
+// voxels on the slice.
+std::vector<float> sliceField(const segmentation::LesionSegmentation& seg, long k, bool* any = nullptr);
+
 struct Diameters {
   double ldi = 0, sdi = 0;
   P2 la{}, lb{}, sa{}, sb{};
