@@ -64,9 +64,7 @@ std::vector<Case> cases() {
   c.push_back({"aorta_34mm_hot", kParaAortic, 25, {34, 26, 24}, 12});
   c.push_back({"aorta_18mm_low_uptake", kParaAortic, 25, {18, 12, 12}, 4, 40, LesionKind::Nodal,
                phantom::LesionShape::Ellipsoid, grids(0.9, 3), moved()});
-  // 90 degrees at this site (the lesion's tip pointing into the psoas, a kidney 8 mm beyond) is
-  // not here: it measures LDi 26.1 mm for 28.0 (-1.9 mm, over the 1.4 mm target). Issue 4 stays
-  // open until it passes; rotation 90 is tested beside the spleen and in the mediastinum below.
+  // At 90 degrees the lesion's tip points into the psoas, a kidney 8 mm beyond.
   for (double rot : {0.0, 30.0, 45.0, 60.0, 90.0})
     c.push_back({"aorta_rot" + std::to_string(int(rot)), kParaAortic, rot, {28, 20, 18}, 9});
   c.push_back({"liver_edge", {-125, 10, -60}, 110, {24, 18, 18}, 8, 35, LesionKind::Extranodal});

@@ -272,4 +272,32 @@ Mask valleysInPlane(const std::vector<float>& v, const Dims& d, float depth, dou
   return out;
 }
 
+Mask junctionsInPlane(const std::vector<float>& v, const Dims& d, float low, float high, long reach, const Mask& where) {
+  Mask out(d.count(), 0);
+  static const int dirs[4][2] = {{1, 0}, {0, 1}, {1, 1}, {1, -1}};
+  for (long k = 0; k < d.n[2]; ++k)
+    for (long j = 0; j < d.n[1]; ++j)
+      for (long i = 0; i < d.n[0]; ++i) {
+        if (!where[d.at(i, j, k)]) continue;
+        for (const auto& dir : dirs) {
+          // The lowest and the highest value within reach on each side.
+          float lo[2] = {1e30f, 1e30f}, hi[2] = {-1e30f, -1e30f};
+          for (int s = 0; s < 2; ++s) {
+            const int sign = s ? -1 : 1;
+            for (long t = 1; t <= reach; ++t) {
+              const long a = i + sign * dir[0] * t, b = j + sign * dir[1] * t;
+              if (!d.contains(a, b, k)) break;
+              lo[s] = std::min(lo[s], v[d.at(a, b, k)]);
+              hi[s] = std::max(hi[s], v[d.at(a, b, k)]);
+            }
+          }
+          if ((lo[0] < low && hi[1] > high) || (lo[1] < low && hi[0] > high)) {
+            out[d.at(i, j, k)] = 1;
+            break;
+          }
+        }
+      }
+  return out;
+}
+
 }  // namespace recap::segmentation::detail

@@ -42,6 +42,12 @@ std::vector<float> distanceOutside(const Mask& mask, const Dims& d, bool in_plan
 // tissue that blur and smoothing have filled in.
 Mask valleysInPlane(const std::vector<float>& v, const Dims& d, float depth, double reach_mm);
 
+// In-plane junctions between low and high tissue: voxels of `where` with a value below `low` within
+// `reach` voxels on one side and one above `high` within `reach` voxels on the other, along x, y or a
+// diagonal. Where fat meets the liver, the partial-volume voxels between them pass through every HU
+// in between, a hypodense lesion's among them.
+Mask junctionsInPlane(const std::vector<float>& v, const Dims& d, float low, float high, long reach, const Mask& where);
+
 // Watershed of `height` (higher = deeper inside) over the voxels of `mask`, by flooding from the
 // top with union-find; two basins merge when the lower of their peaks stands less than `h` above
 // the level where they meet (their dynamics). Returns a label per voxel (0 outside the mask).

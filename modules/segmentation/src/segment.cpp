@@ -97,6 +97,12 @@ constexpr double kCtNoiseHu = 6;
 constexpr double kFatSoftTissueMidHu = -30;
 // Below this, lung rather than fat.
 constexpr double kLungBelowHu = -400;
+// A lesion is hypodense when the median of the ring around it stands this far above it (a lesion in
+// the liver); then a voxel with tissue kJunctionLowHu below the lesion (fat) on one side and
+// kJunctionHighHu above it (the organ) on the other, within kJunctionReachVoxels, is the organ's
+// surface in partial volume, not lesion.
+constexpr double kHypodenseHu = 10, kJunctionLowHu = 25, kJunctionHighHu = 12;
+constexpr long kJunctionReachVoxels = 2;
 // How far (voxels) from a thin fat plane an edge voxel reads the unsmoothed CT against fat.
 constexpr double kPlaneReachVoxels = 2;
 // A voxel below this holds lung (fat, -100 HU, stays well above it after smoothing); the box's lung
@@ -324,8 +330,16 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     }
   std::vector<float> unsmoothed;
   if (k_hi == k_lo) unsmoothed = cut(ct, r.box);
-  const std::vector<float>& ctf = unsmoothed.empty() ? cts : unsmoothed;
   const float ring_lo = float(2.25 * px * px), ring_hi = float(std::pow(std::max(4.0, 3 * px), 2));
+  double ring_median = mu;
+  {
+    std::vector<float> ring;
+    for (size_t v = 0; v < lesion.size(); ++v)
+      if (outside[v] > ring_lo && outside[v] <= ring_hi) ring.push_back(cts[v]);
+    if (!ring.empty()) ring_median = median(ring);
+  }
+  const bool hypodense = ring_median > mu + kHypodenseHu;
+  const std::vector<float>& ctf = unsmoothed.empty() ? cts : unsmoothed;
   // Where the PET stands between the local background and the lesion's peak (0 to 1).
   auto petPosition = [&](size_t v) {
     const double bg = std::min(double(local_bg[v]), r.pet.background + 0.5 * excess);
@@ -381,6 +395,16 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // at the lesion's own PET level may lie deeper than the CT's band: the band there reaches as far
   // in as the PET stays below the highest level an edge can have.
   const float band_in_pet = float(std::pow(std::max(3 * px, kPetBandMm), 2));
+  // Where fat meets tissue denser than a hypodense lesion (the liver's surface beside a lesion at
+  // its edge), the partial-volume voxels between them pass through the lesion's HU and drew beaks
+  // along the surface: a voxel with fat on one side and the denser tissue on the other is neither.
+  Mask junction(n);
+  if (hypodense) {
+    Mask where(n);
+    for (size_t v = 0; v < n; ++v) where[v] = lesion[v] ? inside[v] <= band_in : outside[v] <= band_out;
+    junction = detail::junctionsInPlane(ctf, d, float(mu - kJunctionLowHu), float(mu + kJunctionHighHu),
+                                        kJunctionReachVoxels, where);
+  }
   for (size_t v = 0; v < n; ++v) {
     if (!lesion[v] && outside[v] > band_out) continue;
     if (lesion[v] && inside[v] > band_in &&
@@ -403,6 +427,11 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
         f_ct[v] = float(std::clamp(1 - (std::abs(cts[v] - mu) - kCtNoiseHu) / o.band_above_hu, 0.0, 1.0));
       else if (contrast > 1)
         f_ct[v] = float(std::clamp((ctf[v] - b) / (mu - b), 0.0, 1.0));
+    }
+    if (junction[v] && !split_off[v]) {
+      w_ct[v] = 1;
+      f_ct[v] = 0;
+      ceiling[v] = 0;
     }
     if (r.pet.avid && suv[v] >= 0) q_pet[v] = float(petPosition(v));
     // Further out the PET places the edge, and its blur places it outwards where lung and fat meet

@@ -110,5 +110,49 @@ TEST(Valleys, AThinFatPlaneBetweenTwoTissuesIsAValleyAStepIsNot) {
   EXPECT_EQ(shallow[d.at(14, 2, 0)], 0);
 }
 
+// Fat | partial volume | liver along x (a ramp from -90 to 60 HU over three voxels), and on another
+// slice a hypodense lesion's edge against the liver (35 to 60 HU) and against fat (-90 to 35 HU).
+TEST(Junctions, FindTheVoxelsBetweenFatAndDenserTissueOnly) {
+  Dims d;
+  d.n = {20, 5, 3};
+  d.mm = {0.9, 0.9, 3};
+  std::vector<float> v(d.count());
+  const float ramp[20] = {-90, -90, -90, -90, -90, -90, -40, 10, 40, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60};
+  const float liver_edge[20] = {35, 35, 35, 35, 35, 35, 35, 35, 40, 47, 55, 60, 60, 60, 60, 60, 60, 60, 60, 60};
+  const float fat_edge[20] = {-90, -90, -90, -90, -90, -90, -50, 0, 30, 35, 35, 35, 35, 35, 35, 35, 35, 35, 35, 35};
+  for (long j = 0; j < 5; ++j)
+    for (long i = 0; i < 20; ++i) {
+      v[d.at(i, j, 0)] = ramp[i];
+      v[d.at(i, j, 1)] = liver_edge[i];
+      v[d.at(i, j, 2)] = fat_edge[i];
+    }
+  const Mask all(d.count(), 1);
+  const float lesion = 35;
+  const Mask j2 = junctionsInPlane(v, d, lesion - 25, lesion + 12, 2, all);
+  for (long j = 0; j < 5; ++j) {
+    // 10 and 40 HU lie between fat (-40 and below) and liver (60) within two voxels; -40 HU has
+    // the liver three voxels away.
+    EXPECT_EQ(j2[d.at(7, j, 0)], 1) << j;
+    EXPECT_EQ(j2[d.at(8, j, 0)], 1) << j;
+    EXPECT_EQ(j2[d.at(6, j, 0)], 0) << j;
+    // Deep in the fat or the liver: not a junction.
+    EXPECT_EQ(j2[d.at(2, j, 0)], 0) << j;
+    EXPECT_EQ(j2[d.at(13, j, 0)], 0) << j;
+    // A lesion's own edges, against the liver or against fat, are not junctions.
+    for (long i = 0; i < 20; ++i) {
+      EXPECT_EQ(j2[d.at(i, j, 1)], 0) << i << "," << j;
+      EXPECT_EQ(j2[d.at(i, j, 2)], 0) << i << "," << j;
+    }
+  }
+  // One voxel of reach does not see across a ramp of three voxels.
+  const Mask j1 = junctionsInPlane(v, d, lesion - 25, lesion + 12, 1, all);
+  EXPECT_EQ(j1[d.at(8, 2, 0)], 0);
+  EXPECT_EQ(j1[d.at(7, 2, 0)], 0);
+  // Only where asked.
+  Mask none(d.count(), 0);
+  const Mask j0 = junctionsInPlane(v, d, lesion - 25, lesion + 12, 2, none);
+  EXPECT_EQ(j0[d.at(7, 2, 0)], 0);
+}
+
 }  // namespace
 }  // namespace recap::segmentation::detail
