@@ -3,8 +3,9 @@
 // 1.2 mm target (the measurement scene liver_edge, noise seeds 2 and 6: LDi +1.42 and +1.34 mm).
 // Where the liver's surface meets the lesion, the partial-volume voxels between fat and liver pass
 // through the lesion's HU; the outline followed the surface for a voxel or two beyond the lesion at
-// both ends of its long axis. Such voxels (fat on one side, tissue denser than the lesion on the
-// other) are now neither lesion nor its background.
+// both ends of its long axis. Around a hypodense lesion, such voxels (fat on one side, tissue
+// denser than the lesion on the other, within two voxels) are now not lesion: the CT gives them
+// fraction 0 with its full say (segmentation::detail::junctionsInPlane).
 #include <gtest/gtest.h>
 
 #include <algorithm>
