@@ -90,6 +90,10 @@ constexpr double kPetBandMm = 6.0;
 // Tissue of the lesion's density where the PET stands below this share of the lesion's edge level
 // is a neighbour (a vessel), not lesion.
 constexpr double kColdShare = 0.65;
+// The ellipse that carries an outline across a contact stops where the PET stands below this share
+// of the lesion's edge level: stricter than kColdShare, because the ellipse draws a boundary the CT
+// did not see (the bowel under a lobulated mass's indentation is warm, not cold, on PET).
+constexpr double kGrowShare = 0.75;
 // HU by which a lesion voxel may stray from the lesion's median on the smoothed CT (about twice the
 // noise left after smoothing a 12 HU noise with sigma 1 mm at 0.7-1 mm pixels).
 constexpr double kCtNoiseHu = 6;
@@ -536,7 +540,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // indentation is not lesion.
   std::vector<uint8_t> may_grow(n);
   for (size_t v = 0; v < n; ++v)
-    may_grow[v] = by_plane[v] ? detail::kLeftAlone : !(q_pet[v] >= 0 && q_pet[v] < kColdShare * pet_level);
+    may_grow[v] = by_plane[v] ? detail::kLeftAlone : !(q_pet[v] >= 0 && q_pet[v] < kGrowShare * pet_level);
   detail::completeAlongEllipses(r.fraction, w_ct, d, may_grow);
   // The final mask: the outline's inside, within three voxels of the delineated region (the outline
   // moves the boundary by a fraction of a voxel, it does not annex neighbours), opened again.
