@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <memory>
@@ -217,7 +218,9 @@ const Loaded& load(const Case& c) {
   auto& slot = cache[c.name];
   if (!slot) {
     phantom::RenderOptions o;
-    o.seed = c.seed;
+    // RECAP_TEST_SEED=N draws another noise (robustness sweeps); each case's own draw by default.
+    const char* other = std::getenv("RECAP_TEST_SEED");
+    o.seed = c.seed + (other ? 1000 * std::strtoull(other, nullptr, 10) : 0);
     slot = std::make_unique<Loaded>();
     slot->rendered = phantom::render(c.lesions, c.physiology, 0, c.pose, c.ct, c.pet, o);
     slot->timepoint = std::make_unique<Timepoint>(testing::toImage(slot->rendered.ct),
