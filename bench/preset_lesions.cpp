@@ -96,8 +96,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> presets(argv + 1, argv + argc);
   if (presets.empty()) presets = phantom::presetNames();
   const char* dump = std::getenv("RECAP_DUMP");
-  std::printf("| preset | timepoint | lesion | state (truth) | LDi mm (truth) | SDi mm (truth) | within target | ms |\n");
-  std::printf("|---|---|---|---|---|---|---|---|\n");
+  std::printf("| preset | timepoint | lesion | state (truth) | LDi mm (truth) | SDi mm (truth) | Dice | within target | ms |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|\n");
   int runs = 0, ok = 0;
   std::vector<double> times;
   for (const std::string& name : presets) {
@@ -115,9 +115,10 @@ int main(int argc, char** argv) {
       times.push_back(r.ms);
       ++runs;
       ok += r.withinTarget();
-      std::printf("| %s | %s | %s | %s (%s) | %.2f (%.2f) | %.2f (%.2f) | %s | %.0f |\n", r.preset.c_str(),
+      const std::string dice = r.dice < 0 ? "" : std::to_string(r.dice).substr(0, 5);
+      std::printf("| %s | %s | %s | %s (%s) | %.2f (%.2f) | %.2f (%.2f) | %s | %s | %.0f |\n", r.preset.c_str(),
                   r.timepoint.c_str(), r.lesion.c_str(), r.state.c_str(), r.expected_state.c_str(), r.ldi_mm,
-                  r.truth_ldi_mm, r.sdi_mm, r.truth_sdi_mm, r.withinTarget() ? "yes" : "**no**", r.ms);
+                  r.truth_ldi_mm, r.sdi_mm, r.truth_sdi_mm, dice.c_str(), r.withinTarget() ? "yes" : "**no**", r.ms);
     }
   }
   std::sort(times.begin(), times.end());

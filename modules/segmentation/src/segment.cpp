@@ -94,6 +94,9 @@ constexpr double kColdShare = 0.65;
 // of the lesion's edge level: stricter than kColdShare, because the ellipse draws a boundary the CT
 // did not see (the bowel under a lobulated mass's indentation is warm, not cold, on PET).
 constexpr double kGrowShare = 0.75;
+// The share of the shell around a lesion's blob that its PET hot spot (half its peak) may cover
+// before the lesion counts as sitting in a warm organ.
+constexpr double kWarmShellShare = 0.5;
 // HU by which a lesion voxel may stray from the lesion's median on the smoothed CT (about twice the
 // noise left after smoothing a 12 HU noise with sigma 1 mm at 0.7-1 mm pixels).
 constexpr double kCtNoiseHu = 6;
@@ -233,14 +236,33 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
       if (tissue[v]) soft.push_back(suv[v]);
     }
     r.pet.background = soft.size() >= 20 ? median(soft) : (any.empty() ? 0.0 : median(any));
+    // A lesion that stands little above a warm organ (a lesion in the liver at 1.1-1.5 x the liver's
+    // uptake): the organ is at more than half the lesion's peak, so the hot spot above is the organ
+    // and the shell around it is fat and muscle, far colder than what surrounds the lesion. When the
+    // hot spot covers most of the shell 8-20 mm around the lesion's own blob, that shell, warm
+    // voxels included, is the background (and the lesion is then seldom avid against it).
+    const std::vector<float> around_blob = detail::distanceOutside(lesion, d, false);
+    size_t shell = 0, shell_hot = 0;
+    std::vector<float> near_blob;
+    for (size_t v = 0; v < around_blob.size(); ++v)
+      if (around_blob[v] >= 64.0f && around_blob[v] <= 400.0f && suv[v] >= 0) {
+        ++shell;
+        shell_hot += hot_spot[v];
+        near_blob.push_back(suv[v]);
+      }
+    const bool warm_organ = shell >= 20 && double(shell_hot) > kWarmShellShare * double(shell);
+    if (warm_organ) r.pet.background = median(near_blob);
     // The background differs from side to side (psoas 0.8, aorta 1.7, kidney 3 SUV): a local estimate
     // from the same shell, spread in-plane, places the outline against each neighbour.
     std::vector<float> bsum(d.count(), 0.0f), weight(d.count(), 0.0f);
-    for (size_t v = 0; v < away.size(); ++v)
-      if (band[v] && away[v] >= 64.0f && away[v] <= 400.0f && suv[v] >= 0 && suv[v] < 0.5 * r.pet.peak) {
+    for (size_t v = 0; v < away.size(); ++v) {
+      const bool in_shell = warm_organ ? around_blob[v] >= 64.0f && around_blob[v] <= 400.0f
+                                       : away[v] >= 64.0f && away[v] <= 400.0f && suv[v] < 0.5 * r.pet.peak;
+      if (band[v] && in_shell && suv[v] >= 0) {
         bsum[v] = suv[v];
         weight[v] = 1;
       }
+    }
     detail::smoothInPlane(bsum, d, 4.0);
     detail::smoothInPlane(weight, d, 4.0);
     local_bg.resize(d.count());
