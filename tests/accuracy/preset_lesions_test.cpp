@@ -33,7 +33,9 @@ TEST_P(PresetLesions, MeetTheAccuracyTarget) {
       EXPECT_LE(std::abs(r.ldi_mm - r.truth_ldi_mm), std::max(1.0, 0.05 * r.truth_ldi_mm));
       EXPECT_LE(std::abs(r.sdi_mm - r.truth_sdi_mm), std::max(1.0, 0.05 * r.truth_sdi_mm));
     }
-    if (r.expected_state != "absent" && r.truth_ldi_mm >= 15) EXPECT_GE(r.dice, 0.85);
+    if (r.expected_state != "absent" && r.truth_ldi_mm >= 15) {
+      EXPECT_GE(r.dice, 0.85);
+    }
     if (r.expected_state == "measured") {
       ASSERT_TRUE(r.pet) << "the PET covers every preset lesion";
       EXPECT_NEAR(r.suv_max_clean, r.truth_suv_max, 0.05 * r.truth_suv_max);
