@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "ellipse.h"
 #include "ops.h"
@@ -122,8 +123,94 @@ constexpr float kValleyHu = 20;
 // kAlikeFrom to kAlikeFrom + kAlikeSpan of such tissue in the ring.
 constexpr double kAlikeHu = 20;
 constexpr float kAlikeFrom = 0.2f, kAlikeSpan = 0.3f;
+// The end of a lesion beyond its last delineated slice is read from the CT only where the lesion
+// stands this far above what surrounds it there (a node in fat: 140 HU; not against muscle or
+// liver), and kept only where this share of it lies within a voxel of the next slice's mask.
+constexpr double kCapContrastHu = 60, kCapWithinShare = 0.9;
 
+// The first and last slice holding a voxel of `mask` (first > last if it holds none).
+std::pair<long, long> sliceRange(const Mask& mask, const Dims& d) {
+  long lo = d.n[2], hi = -1;
+  const size_t plane = size_t(d.n[0]) * size_t(d.n[1]);
+  for (size_t v = 0; v < mask.size(); ++v)
+    if (mask[v]) {
+      lo = std::min(lo, long(v / plane));
+      hi = std::max(hi, long(v / plane));
+    }
+  return {lo, hi};
+}
 
+// The end of a lesion on thick slices: the slab of the slice beyond the delineated region's last
+// slice holds part of the lesion's end, and where more than half a voxel's slab is lesion the voxel
+// is lesion, as the 0.5 level of the outline in-plane. On 5 mm slices the end of an 18 x 13 x 13 mm
+// node is a bump of about -10 HU in fat, below the tissue band, so the delineation stops a slice
+// short. The fraction is read from the smoothed CT against the median of what lies around the
+// lesion's footprint (the next slice's mask) on that slice; a part reaching beyond the footprint is
+// a neighbour (the muscle the node lies on), not the lesion's end. Where the PET shows the lesion,
+// the end must pass the delineation's PET cut too.
+struct CapInputs {
+  const std::vector<float>& cts;
+  double mu;                       // the lesion's HU
+  double fat_hu;                   // the box's fat (NaN if it holds none)
+  const std::vector<float>* suv;   // null unless the lesion is FDG-avid
+  double pet_cut;                  // SUV a lesion voxel reaches at least
+};
+
+void addEndCap(LesionSegmentation& r, const Dims& d, long k_ref, long k_cap, const CapInputs& in) {
+  if (k_cap < 0 || k_cap >= d.n[2]) return;
+  const size_t plane = size_t(d.n[0]) * size_t(d.n[1]);
+  const size_t ref0 = size_t(k_ref) * plane, cap0 = size_t(k_cap) * plane;
+  Mask footprint(d.count());  // the next slice's mask, laid on the cap's slice
+  bool any = false;
+  for (size_t p = 0; p < plane; ++p) {
+    footprint[cap0 + p] = r.mask[ref0 + p];
+    any = any || r.mask[ref0 + p];
+  }
+  if (!any) return;
+  const std::vector<float> dist = detail::distanceOutside(footprint, d, true);
+  const double px = std::min(d.mm[0], d.mm[1]);
+  const float ring_lo = float(2.25 * px * px), ring_hi = float(std::pow(std::max(4.0, 3 * px), 2));
+  std::vector<float> ring;
+  for (size_t p = 0; p < plane; ++p)
+    if (dist[cap0 + p] > ring_lo && dist[cap0 + p] <= ring_hi) ring.push_back(in.cts[cap0 + p]);
+  if (ring.size() < 10) return;
+  // Never below fat: where the ring holds lung, fat beside it would pass for half lesion.
+  double b = median(ring);
+  if (std::isnan(in.fat_hu) ? b < kLungBelowHu : b < in.fat_hu) b = in.fat_hu;
+  if (std::isnan(b) || in.mu - b < kCapContrastHu) return;
+  Mask candidate(d.count());
+  std::vector<float> f(plane, 0.0f);
+  for (size_t p = 0; p < plane; ++p) {
+    const size_t v = cap0 + p;
+    if (dist[v] > ring_hi) continue;
+    f[p] = float(std::clamp((in.cts[v] - b) / (in.mu - b), 0.0, 1.0));
+    candidate[v] = f[p] >= 0.5f;
+  }
+  const float next_to = float(px * px) + 1e-3f;
+  Mask kept(d.count()), seen(d.count());
+  for (size_t p = 0; p < plane; ++p) {
+    if (!candidate[cap0 + p] || seen[cap0 + p]) continue;
+    const Mask part = detail::componentOf(candidate, d, cap0 + p);
+    size_t total = 0, within = 0;
+    for (size_t q = 0; q < plane; ++q)
+      if (part[cap0 + q]) {
+        seen[cap0 + q] = 1;
+        ++total;
+        within += dist[cap0 + q] <= next_to;
+      }
+    // The share is judged on the CT alone: the PET's blur passes a neighbour's voxels next to the
+    // lesion, which would hide how far that neighbour reaches.
+    if (double(within) >= kCapWithinShare * double(total))
+      for (size_t q = 0; q < plane; ++q)
+        kept[cap0 + q] = kept[cap0 + q] || (part[cap0 + q] && (!in.suv || (*in.suv)[cap0 + q] >= in.pet_cut));
+  }
+  for (size_t p = 0; p < plane; ++p) {
+    const size_t v = cap0 + p;
+    if (dist[v] > 2 * next_to) continue;
+    r.fraction[v] = kept[v] ? std::max(f[p], 0.5f) : std::min(f[p], 0.4999f);
+    r.mask[v] = kept[v];
+  }
+}
 
 struct Attempt {
   LesionSegmentation result;
@@ -347,13 +434,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // slice's centre, empty just beyond). The in-plane smoothing that steadies the fraction elsewhere
   // would average that cliff with the fat outside and move the half-way level inwards (a 12 mm node
   // on 5 mm slices measured 1.4 mm short); on such a lesion the fraction reads the CT unsmoothed.
-  long k_lo = d.n[2], k_hi = -1;
-  for (size_t v = 0; v < lesion.size(); ++v)
-    if (lesion[v]) {
-      const long k = long(v / size_t(d.n[0] * d.n[1]));
-      k_lo = std::min(k_lo, k);
-      k_hi = std::max(k_hi, k);
-    }
+  const auto [k_lo, k_hi] = sliceRange(lesion, d);
   std::vector<float> unsmoothed;
   if (k_hi == k_lo) unsmoothed = cut(ct, r.box);
   const float ring_lo = float(2.25 * px * px), ring_hi = float(std::pow(std::max(4.0, 3 * px), 2));
@@ -516,6 +597,14 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
         if (w_contrast[v] > 0) w_ct[v] = w_contrast[v] * alikeFactor(raw_alike, raw_alike_w, v);
     }
   }
+  // The box's fat (NaN where it holds too little to tell).
+  double fat_hu = std::nan("");
+  {
+    std::vector<float> fat;
+    for (size_t v = 0; v < n; ++v)
+      if (cts[v] < kFatSoftTissueMidHu && cts[v] > kLungBelowHu) fat.push_back(cts[v]);
+    if (fat.size() >= 20) fat_hu = median(fat);
+  }
   // Beside a thin fat plane (a valley between the lesion and a neighbour just beyond it, a node 1-2
   // mm off the psoas), an edge voxel is lesion and the plane's fat: the smoothing would mix in the
   // neighbour beyond the plane, and the ring's mean holds that neighbour, so such a voxel (within
@@ -525,15 +614,12 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   {
     const std::vector<float> raw = unsmoothed.empty() ? cut(ct, r.box) : unsmoothed;
     Mask plane(n);
-    std::vector<float> fat;
     bool any = false;
     for (size_t v = 0; v < n; ++v) {
-      if (cts[v] < kFatSoftTissueMidHu && cts[v] > kLungBelowHu) fat.push_back(cts[v]);
       plane[v] = valley[v] && !lesion[v] && raw[v] < kFatSoftTissueMidHu;
       any = any || plane[v];
     }
-    if (any && fat.size() >= 20) {
-      const double fat_hu = median(fat);
+    if (any && !std::isnan(fat_hu)) {
       const std::vector<float> to_plane = detail::distanceOutside(plane, d, true);
       const float reach = float(std::pow(kPlaneReachVoxels * px, 2) + 1e-3);
       for (size_t v = 0; v < n; ++v)
@@ -577,6 +663,12 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // at one corner), partial-volume voxels of the lesion's HU form beaks two or three voxels wide.
   r.mask = openInPlane(detail::componentOf(r.mask, d, seed), d, 2.5 * std::max(d.mm[0], d.mm[1]), seed, si, sj, sk);
   detail::fillHolesInPlane(r.mask, d);
+  const auto [m_lo, m_hi] = sliceRange(r.mask, d);
+  if (m_hi >= 0) {
+    const CapInputs in{cts, mu, fat_hu, r.pet.avid ? &suv : nullptr, r.pet.background + 0.2 * excess};
+    addEndCap(r, d, m_lo, m_lo - 1, in);
+    addEndCap(r, d, m_hi, m_hi + 1, in);
+  }
   count = 0;
   for (uint8_t m : r.mask) count += m;
   r.volume_ml = double(count) * d.mm[0] * d.mm[1] * d.mm[2] / 1000.0;
