@@ -98,6 +98,9 @@ constexpr double kGrowShare = 0.75;
 // The share of the shell around a lesion's blob that its PET hot spot (half its peak) may cover
 // before the lesion counts as sitting in a warm organ.
 constexpr double kWarmShellShare = 0.5;
+// The PET background's shell: 8-20 mm from the lesion (beyond the PET's blur), as squared distances.
+constexpr float kShellFromMm2 = 8 * 8, kShellToMm2 = 20 * 20;
+bool inShell(float squared_mm) { return squared_mm >= kShellFromMm2 && squared_mm <= kShellToMm2; }
 // HU by which a lesion voxel may stray from the lesion's median on the smoothed CT (about twice the
 // noise left after smoothing a 12 HU noise with sigma 1 mm at 0.7-1 mm pixels).
 constexpr double kCtNoiseHu = 6;
@@ -318,7 +321,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     const std::vector<float> away = detail::distanceOutside(hot_spot, d, false);
     std::vector<float> soft, any;
     for (size_t v = 0; v < away.size(); ++v) {
-      if (away[v] < 64.0f || away[v] > 400.0f || suv[v] < 0 || suv[v] >= 0.5 * r.pet.peak) continue;
+      if (!inShell(away[v]) || suv[v] < 0 || suv[v] >= 0.5 * r.pet.peak) continue;
       any.push_back(suv[v]);
       if (tissue[v]) soft.push_back(suv[v]);
     }
@@ -332,7 +335,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     size_t shell = 0, shell_hot = 0;
     std::vector<float> near_blob;
     for (size_t v = 0; v < around_blob.size(); ++v)
-      if (around_blob[v] >= 64.0f && around_blob[v] <= 400.0f && suv[v] >= 0) {
+      if (inShell(around_blob[v]) && suv[v] >= 0) {
         ++shell;
         shell_hot += hot_spot[v];
         near_blob.push_back(suv[v]);
@@ -343,8 +346,8 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     // from the same shell, spread in-plane, places the outline against each neighbour.
     std::vector<float> bsum(d.count(), 0.0f), weight(d.count(), 0.0f);
     for (size_t v = 0; v < away.size(); ++v) {
-      const bool in_shell = warm_organ ? around_blob[v] >= 64.0f && around_blob[v] <= 400.0f
-                                       : away[v] >= 64.0f && away[v] <= 400.0f && suv[v] < 0.5 * r.pet.peak;
+      const bool in_shell =
+          warm_organ ? inShell(around_blob[v]) : inShell(away[v]) && suv[v] < 0.5 * r.pet.peak;
       if (band[v] && in_shell && suv[v] >= 0) {
         bsum[v] = suv[v];
         weight[v] = 1;
@@ -650,7 +653,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   for (size_t v = 0; v < n; ++v)
     may_grow[v] = by_plane[v] ? detail::kLeftAlone : !(q_pet[v] >= 0 && q_pet[v] < kGrowShare * pet_level);
   detail::completeAlongEllipses(r.fraction, w_ct, d, may_grow);
-  // The final mask: the outline's inside, within three voxels of the delineated region (the outline
+  // The final mask: the outline's inside, within two voxels of the delineated region (the outline
   // moves the boundary by a fraction of a voxel, it does not annex neighbours), opened again.
   r.mask.assign(d.count(), 0);
   const float reach = float(std::pow(2 * px, 2) + 1e-3);
