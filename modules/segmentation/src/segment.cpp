@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <utility>
 
 #include "ellipse.h"
@@ -161,57 +162,55 @@ struct CapInputs {
 
 void addEndCap(LesionSegmentation& r, const Dims& d, long k_ref, long k_cap, const CapInputs& in) {
   if (k_cap < 0 || k_cap >= d.n[2]) return;
-  const size_t plane = size_t(d.n[0]) * size_t(d.n[1]);
-  const size_t ref0 = size_t(k_ref) * plane, cap0 = size_t(k_cap) * plane;
-  Mask footprint(d.count());  // the next slice's mask, laid on the cap's slice
-  bool any = false;
-  for (size_t p = 0; p < plane; ++p) {
-    footprint[cap0 + p] = r.mask[ref0 + p];
-    any = any || r.mask[ref0 + p];
-  }
-  if (!any) return;
-  const std::vector<float> dist = detail::distanceOutside(footprint, d, true);
+  Dims slice = d;  // the cap's slice alone
+  slice.n[2] = 1;
+  const size_t plane = slice.count();
+  const size_t cap0 = size_t(k_cap) * plane;
+  const auto ref = r.mask.begin() + std::ptrdiff_t(size_t(k_ref) * plane);
+  const Mask footprint(ref, ref + std::ptrdiff_t(plane));  // the next slice's mask
+  if (std::find(footprint.begin(), footprint.end(), 1) == footprint.end()) return;
+  const std::vector<float> dist = detail::distanceOutside(footprint, slice, true);
+  const float* ct = in.cts.data() + cap0;
   const double px = std::min(d.mm[0], d.mm[1]);
   const float ring_lo = float(2.25 * px * px), ring_hi = float(std::pow(std::max(4.0, 3 * px), 2));
   std::vector<float> ring;
   for (size_t p = 0; p < plane; ++p)
-    if (dist[cap0 + p] > ring_lo && dist[cap0 + p] <= ring_hi) ring.push_back(in.cts[cap0 + p]);
+    if (dist[p] > ring_lo && dist[p] <= ring_hi) ring.push_back(ct[p]);
   if (ring.size() < 10) return;
   // Never below fat: where the ring holds lung, fat beside it would pass for half lesion.
   double b = median(ring);
   if (std::isnan(in.fat_hu) ? b < kLungBelowHu : b < in.fat_hu) b = in.fat_hu;
   if (std::isnan(b) || in.mu - b < kCapContrastHu) return;
-  Mask candidate(d.count());
+  Mask candidate(plane);
   std::vector<float> f(plane, 0.0f);
   for (size_t p = 0; p < plane; ++p) {
-    const size_t v = cap0 + p;
-    if (dist[v] > ring_hi) continue;
-    f[p] = float(std::clamp((in.cts[v] - b) / (in.mu - b), 0.0, 1.0));
-    candidate[v] = f[p] >= 0.5f;
+    if (dist[p] > ring_hi) continue;
+    f[p] = float(std::clamp((ct[p] - b) / (in.mu - b), 0.0, 1.0));
+    candidate[p] = f[p] >= 0.5f;
   }
   const float next_to = float(px * px) + 1e-3f;
-  Mask kept(d.count()), seen(d.count());
+  Mask kept(plane), seen(plane);
   for (size_t p = 0; p < plane; ++p) {
-    if (!candidate[cap0 + p] || seen[cap0 + p]) continue;
-    const Mask part = detail::componentOf(candidate, d, cap0 + p);
+    if (!candidate[p] || seen[p]) continue;
+    const Mask part = detail::componentOf(candidate, slice, p);
     size_t total = 0, within = 0;
     for (size_t q = 0; q < plane; ++q)
-      if (part[cap0 + q]) {
-        seen[cap0 + q] = 1;
+      if (part[q]) {
+        seen[q] = 1;
         ++total;
-        within += dist[cap0 + q] <= next_to;
+        within += dist[q] <= next_to;
       }
     // The share is judged on the CT alone: the PET's blur passes a neighbour's voxels next to the
     // lesion, which would hide how far that neighbour reaches.
     if (double(within) >= kCapWithinShare * double(total))
       for (size_t q = 0; q < plane; ++q)
-        kept[cap0 + q] = kept[cap0 + q] || (part[cap0 + q] && (!in.suv || (*in.suv)[cap0 + q] >= in.pet_cut));
+        kept[q] = kept[q] || (part[q] && (!in.suv || (*in.suv)[cap0 + q] >= in.pet_cut));
   }
+  // The fraction within a diagonal voxel of the footprint: the outline's 0.5 level on the cap slice.
   for (size_t p = 0; p < plane; ++p) {
-    const size_t v = cap0 + p;
-    if (dist[v] > 2 * next_to) continue;
-    r.fraction[v] = kept[v] ? std::max(f[p], 0.5f) : std::min(f[p], 0.4999f);
-    r.mask[v] = kept[v];
+    if (dist[p] > 2 * next_to) continue;
+    r.fraction[cap0 + p] = kept[p] ? std::max(f[p], 0.5f) : std::min(f[p], 0.4999f);
+    r.mask[cap0 + p] = kept[p];
   }
 }
 
