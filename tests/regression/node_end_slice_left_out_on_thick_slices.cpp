@@ -9,6 +9,7 @@
 
 #include <set>
 
+#include "lesion_scene.h"
 #include "preset_lesions.h"
 
 namespace recap {
@@ -17,22 +18,31 @@ namespace {
 class NodeEndSlice : public ::testing::TestWithParam<unsigned> {};
 
 TEST_P(NodeEndSlice, IsPartOfTheMask) {
-  std::set<long> slices;
+  std::set<long> slices, truth_slices;  // the box's slices holding mask voxels, and truth voxel centres
   const auto runs = testing::measurePresetLesions(
       "too-small",
       [&](const testing::PresetLesionContext& c) {
         const auto& seg = c.segmentation;
-        const size_t plane = size_t(seg.box.frame.size[0]) * size_t(seg.box.frame.size[1]);
+        const auto& f = seg.box.frame;
+        const size_t plane = size_t(f.size[0]) * size_t(f.size[1]);
         for (size_t v = 0; v < seg.mask.size(); ++v)
           if (seg.mask[v]) slices.insert(long(v / plane));
+        for (long k = 0; k < f.size[2]; ++k)
+          for (long j = 0; j < f.size[1]; ++j)
+            for (long i = 0; i < f.size[0]; ++i) {
+              const auto p = f.toPhysical(double(i), double(j), double(k));
+              if (testing::insideLesion(c.lesion, c.timepoint, c.pose, {p[0], p[1], p[2]}, true))
+                truth_slices.insert(k);
+            }
       },
       {"L2", "fu1", GetParam()});
   ASSERT_EQ(runs.size(), 1u);
   const testing::PresetLesionRun& r = runs[0];
   ASSERT_EQ(r.expected_state, "measured");
-  // The preset still has this node: 13 mm across in z, so on 5 mm slices three centre planes cut it.
+  // The preset still has this node, 13 mm across in z: on 5 mm slices three centre planes cut it.
   ASSERT_NEAR(r.truth_ldi_mm, 17.9, 0.2);
-  EXPECT_EQ(slices.size(), 3u) << "draw " << GetParam();
+  ASSERT_EQ(truth_slices.size(), 3u);
+  EXPECT_EQ(slices, truth_slices) << "draw " << GetParam();
   EXPECT_GE(r.dice, 0.87) << "draw " << GetParam();
   // The end slice is not the measured one: the diameters stay what they were.
   EXPECT_NEAR(r.ldi_mm, r.truth_ldi_mm, 1.0) << "draw " << GetParam();

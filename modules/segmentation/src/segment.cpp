@@ -132,6 +132,14 @@ constexpr float kAlikeFrom = 0.2f, kAlikeSpan = 0.3f;
 // liver), and kept only where this share of it lies within a voxel of the next slice's mask.
 constexpr double kCapContrastHu = 60, kCapWithinShare = 0.9;
 
+// The ring around a region that gives its local background: from 1.5 voxels to max(4 mm, 3 voxels)
+// beyond it, as squared distances (mm^2) for pixels of `px` mm.
+struct Ring {
+  float lo, hi;
+  explicit Ring(double px) : lo(float(2.25 * px * px)), hi(float(std::pow(std::max(4.0, 3 * px), 2))) {}
+  bool holds(float squared_mm) const { return squared_mm > lo && squared_mm <= hi; }
+};
+
 // The first and last slice holding a voxel of `mask` (first > last if it holds none).
 std::pair<long, long> sliceRange(const Mask& mask, const Dims& d) {
   long lo = d.n[2], hi = -1;
@@ -172,10 +180,10 @@ void addEndCap(LesionSegmentation& r, const Dims& d, long k_ref, long k_cap, con
   const std::vector<float> dist = detail::distanceOutside(footprint, slice, true);
   const float* ct = in.cts.data() + cap0;
   const double px = std::min(d.mm[0], d.mm[1]);
-  const float ring_lo = float(2.25 * px * px), ring_hi = float(std::pow(std::max(4.0, 3 * px), 2));
+  const Ring around(px);
   std::vector<float> ring;
   for (size_t p = 0; p < plane; ++p)
-    if (dist[p] > ring_lo && dist[p] <= ring_hi) ring.push_back(ct[p]);
+    if (around.holds(dist[p])) ring.push_back(ct[p]);
   if (ring.size() < 10) return;
   // Never below fat: where the ring holds lung, fat beside it would pass for half lesion.
   double b = median(ring);
@@ -184,7 +192,7 @@ void addEndCap(LesionSegmentation& r, const Dims& d, long k_ref, long k_cap, con
   Mask candidate(plane);
   std::vector<float> f(plane, 0.0f);
   for (size_t p = 0; p < plane; ++p) {
-    if (dist[p] > ring_hi) continue;
+    if (dist[p] > around.hi) continue;
     f[p] = float(std::clamp((ct[p] - b) / (in.mu - b), 0.0, 1.0));
     candidate[p] = f[p] >= 0.5f;
   }
@@ -439,12 +447,12 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   const auto [k_lo, k_hi] = sliceRange(lesion, d);
   std::vector<float> unsmoothed;
   if (k_hi == k_lo) unsmoothed = cut(ct, r.box);
-  const float ring_lo = float(2.25 * px * px), ring_hi = float(std::pow(std::max(4.0, 3 * px), 2));
+  const Ring around(px);
   double ring_median = mu;
   {
     std::vector<float> ring;
     for (size_t v = 0; v < lesion.size(); ++v)
-      if (outside[v] > ring_lo && outside[v] <= ring_hi) ring.push_back(cts[v]);
+      if (around.holds(outside[v])) ring.push_back(cts[v]);
     if (!ring.empty()) ring_median = median(ring);
   }
   const bool hypodense = ring_median > mu + kHypodenseHu;
@@ -458,7 +466,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // beside it), where the CT cannot tell lesion from neighbour even if fat lies nearby.
   std::vector<float> ring_sum(d.count()), ring_w(d.count()), ring_alike(d.count());
   for (size_t v = 0; v < ring_sum.size(); ++v)
-    if (outside[v] > ring_lo && outside[v] <= ring_hi) {
+    if (around.holds(outside[v])) {
       ring_sum[v] = cts[v];
       ring_w[v] = 1;
       ring_alike[v] = tissue[v] && std::abs(cts[v] - mu) <= kAlikeHu;
