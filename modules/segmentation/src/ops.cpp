@@ -300,4 +300,63 @@ Mask junctionsInPlane(const std::vector<float>& v, const Dims& d, float low, flo
   return out;
 }
 
+std::vector<float> poolAlongShape(const std::vector<float>& v, const Mask& region, const Mask& where, const Dims& d,
+                                  double min_scale, std::vector<uint8_t>& slices) {
+  const long nx = d.n[0], ny = d.n[1], nz = d.n[2];
+  std::vector<double> area(size_t(nz), 0), cx(size_t(nz), 0), cy(size_t(nz), 0);
+  for (long k = 0; k < nz; ++k)
+    for (long j = 0; j < ny; ++j)
+      for (long i = 0; i < nx; ++i)
+        if (region[d.at(i, j, k)]) {
+          area[size_t(k)] += 1;
+          cx[size_t(k)] += double(i);
+          cy[size_t(k)] += double(j);
+        }
+  for (long k = 0; k < nz; ++k)
+    if (area[size_t(k)] > 0) {
+      cx[size_t(k)] /= area[size_t(k)];
+      cy[size_t(k)] /= area[size_t(k)];
+    }
+  auto sample = [&](long k, double x, double y) {
+    const long i0 = long(std::floor(x)), j0 = long(std::floor(y));
+    const double fx = x - double(i0), fy = y - double(j0);
+    double s = 0;
+    for (long b = 0; b < 2; ++b)
+      for (long a = 0; a < 2; ++a) {
+        const long i = std::clamp(i0 + a, 0L, nx - 1), j = std::clamp(j0 + b, 0L, ny - 1);
+        s += (a ? fx : 1 - fx) * (b ? fy : 1 - fy) * double(v[d.at(i, j, k)]);
+      }
+    return s;
+  };
+  constexpr double kMinAreaVoxels = 4;
+  std::vector<float> out = v;
+  slices.assign(v.size(), 1);
+  for (long k = 0; k < nz; ++k) {
+    if (area[size_t(k)] < kMinAreaVoxels) continue;
+    struct Neighbour {
+      long k;
+      double scale;
+    };
+    std::vector<Neighbour> use;
+    for (long k2 : {k - 1, k + 1}) {
+      if (k2 < 0 || k2 >= nz || area[size_t(k2)] < kMinAreaVoxels) continue;
+      const double scale = std::sqrt(area[size_t(k2)] / area[size_t(k)]);
+      if (scale >= min_scale && scale <= 1 / min_scale) use.push_back({k2, scale});
+    }
+    if (use.empty()) continue;
+    for (long j = 0; j < ny; ++j)
+      for (long i = 0; i < nx; ++i) {
+        const size_t at = d.at(i, j, k);
+        if (!where[at]) continue;
+        double sum = v[at];
+        for (const Neighbour& u : use)
+          sum += sample(u.k, cx[size_t(u.k)] + (double(i) - cx[size_t(k)]) * u.scale,
+                        cy[size_t(u.k)] + (double(j) - cy[size_t(k)]) * u.scale);
+        out[at] = float(sum / double(1 + use.size()));
+        slices[at] = uint8_t(1 + use.size());
+      }
+  }
+  return out;
+}
+
 }  // namespace recap::segmentation::detail

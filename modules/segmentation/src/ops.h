@@ -54,4 +54,13 @@ Mask junctionsInPlane(const std::vector<float>& v, const Dims& d, float low, flo
 std::vector<int> watershedByDynamics(const std::vector<float>& height, const Mask& mask, const Dims& d,
                                      float h);
 
+// A compact lesion's cross-sections on neighbouring slices near its widest are nearly scaled copies
+// of each other, while the CT's noise on them is independent. For each voxel of `where`, the mean of
+// `v` there and at the matching points of the slices just above and below: mapped about each slice's
+// centroid of `region`, scaled by the square root of the ratio of their areas, and used only where
+// that scale lies within [min_scale, 1 / min_scale] (bilinear between voxel centres). `slices` gets,
+// per voxel, how many slices its mean holds (1 where it is `v` itself).
+std::vector<float> poolAlongShape(const std::vector<float>& v, const Mask& region, const Mask& where, const Dims& d,
+                                  double min_scale, std::vector<uint8_t>& slices);
+
 }  // namespace recap::segmentation::detail

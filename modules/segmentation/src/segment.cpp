@@ -127,6 +127,16 @@ constexpr float kValleyHu = 20;
 // kAlikeFrom to kAlikeFrom + kAlikeSpan of such tissue in the ring.
 constexpr double kAlikeHu = 20;
 constexpr float kAlikeFrom = 0.2f, kAlikeSpan = 0.3f;
+// The CT's say on the outline rises from nothing at kCtSayFromHu of contrast between the lesion and
+// the ring around it to full at kCtSayFromHu + kCtSaySpanHu.
+constexpr double kCtSayFromHu = 10, kCtSaySpanHu = 20;
+double ctSay(double contrast) { return std::clamp((contrast - kCtSayFromHu) / kCtSaySpanHu, 0.0, 1.0); }
+// Below full say the CT's noise shapes the outline (at 25 HU of contrast the smoothed CT's 3 HU of
+// noise moves the half-way level 0.35 mm from point to point, and a tip 1 mm over 5 mm of arc): there
+// the CT on the edge is averaged with the slices above and below where their cross-section is the
+// same shape scaled by no less than this (a lesion's middle slices), which divides the noise by
+// the square root of the slices averaged, as if the contrast were that much higher.
+constexpr double kPoolMinScale = 0.85;
 // The end of a lesion beyond its last delineated slice is read from the CT only where the lesion
 // stands this far above what surrounds it there (a node in fat: 140 HU; not against muscle or
 // liver), and kept only where this share of it lies within a voxel of the next slice's mask.
@@ -522,6 +532,16 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     junction = detail::junctionsInPlane(ctf, d, float(mu - kJunctionLowHu), float(mu + kJunctionHighHu),
                                         kJunctionReachVoxels, where);
   }
+  // The CT the fraction is read from: on a lesion of low contrast, averaged along its shape over
+  // neighbouring slices; `slices` counts them.
+  std::vector<uint8_t> slices(n, 1);
+  std::vector<float> pooled;
+  if (std::abs(ring_median - mu) < kCtSayFromHu + kCtSaySpanHu) {
+    Mask where(n);
+    for (size_t v = 0; v < n; ++v) where[v] = lesion[v] || outside[v] <= band_out;
+    pooled = detail::poolAlongShape(ctf, lesion, where, d, kPoolMinScale, slices);
+  }
+  const std::vector<float>& ctp = pooled.empty() ? ctf : pooled;
   for (size_t v = 0; v < n; ++v) {
     if (!lesion[v] && outside[v] > band_out) continue;
     if (lesion[v] && inside[v] > band_in &&
@@ -535,7 +555,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     if (ring_w[v] > 0.05f && !split_off[v] && outside[v] <= float(px * px) + 1e-3f) {
       const double b = ring_sum[v] / ring_w[v];
       const double contrast = std::abs(mu - b);
-      w_contrast[v] = float(std::clamp((contrast - 10) / 20, 0.0, 1.0));
+      w_contrast[v] = float(ctSay(contrast * std::sqrt(double(slices[v]))));
       w_ct[v] = w_contrast[v] * alikeFactor(ring_alike, alike_w, v);
       // Between the background and the lesion, the partial-volume fraction; beyond the lesion's
       // HU on the other side (liver beside a lesion that borders fat), other tissue.
@@ -543,7 +563,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
       if (beyond_lesion)
         f_ct[v] = float(std::clamp(1 - (std::abs(cts[v] - mu) - kCtNoiseHu) / o.band_above_hu, 0.0, 1.0));
       else if (contrast > 1)
-        f_ct[v] = float(std::clamp((ctf[v] - b) / (mu - b), 0.0, 1.0));
+        f_ct[v] = float(std::clamp((ctp[v] - b) / (mu - b), 0.0, 1.0));
     }
     if (junction[v] && !split_off[v]) {
       w_ct[v] = 1;
@@ -561,7 +581,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     if (!lesion[v] && outside[v] > float(px * px) + 1e-3f && ring_w[v] > 0.05f && !split_off[v]) {
       const double ring_bg = ring_sum[v] / ring_w[v];
       const double contrast = std::abs(mu - ring_bg);
-      const float say = float(std::clamp((contrast - 10) / 20, 0.0, 1.0)) * alikeFactor(ring_alike, alike_w, v);
+      const float say = float(ctSay(contrast)) * alikeFactor(ring_alike, alike_w, v);
       const bool beyond_lesion = mu > ring_bg ? cts[v] > mu : cts[v] < mu;
       const bool holds_lung = ctf[v] < kHoldsLungBelowHu;
       const double bg = holds_lung ? lung_hu : ring_bg;  // NaN: no lung in the box
