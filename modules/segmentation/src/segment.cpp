@@ -85,6 +85,9 @@ Mask openInPlane(const Mask& mask, const Dims& d, double radius_mm, size_t& seed
 // The PET edge level when the CT gives no edge to calibrate it on: 41 % of the way from background
 // to peak (the iso-contour level of the EANM guideline, Boellaard 2015).
 constexpr double kPetLevel = 0.41;
+// The PET cut of the delineation: a voxel of an FDG-avid lesion stands at least this share of the
+// way from the background to the lesion's peak.
+constexpr double kPetCutShare = 0.2;
 // The range a lesion's own PET edge level is allowed (20-45 % measured on the test lesions).
 constexpr double kPetLevelMin = 0.2, kPetLevelMax = 0.6;
 // How far inside the delineated region (mm) the PET may place the edge.
@@ -397,7 +400,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     const std::vector<float> beyond = detail::distanceOutside(blobs, d, true);
     for (size_t v = 0; v < lesion.size(); ++v) {
       const double bg = std::min(double(local_bg[v]), r.pet.background + 0.5 * excess);
-      lesion[v] = basin[v] && beyond[v] <= 9.0f && suv[v] >= bg + 0.2 * (r.pet.peak - bg);
+      lesion[v] = basin[v] && beyond[v] <= 9.0f && suv[v] >= bg + kPetCutShare * (r.pet.peak - bg);
     }
     if (!lesion[seed]) {
       const size_t s2 = nearestInSlice(lesion, d, si, sj, sk, 3.0);
@@ -695,7 +698,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   detail::fillHolesInPlane(r.mask, d);
   const auto [m_lo, m_hi] = sliceRange(r.mask, d);
   if (m_hi >= 0) {
-    const CapInputs in{cts, mu, fat_hu, r.pet.avid ? &suv : nullptr, r.pet.background + 0.2 * excess};
+    const CapInputs in{cts, mu, fat_hu, r.pet.avid ? &suv : nullptr, r.pet.background + kPetCutShare * excess};
     addEndCap(r, d, m_lo, m_lo - 1, in);
     addEndCap(r, d, m_hi, m_hi + 1, in);
   }
