@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <vector>
 
+#include "encapsulation.h"
 #include "recap/core/error.h"
 
 namespace recap::dicom::detail {
@@ -66,6 +68,18 @@ void checkDecodable(const Series& s) {
 void decodeSlice(const InstanceHeader& h, float* out, double extra_scale) {
   const std::string file = h.path.string();
   quietLibraries();
+  if (isEncapsulated(h.transfer_syntax_uid)) {
+    // GDCM believes the lengths it reads in the pixel data (encapsulation.h), so they are checked
+    // against the file's bytes first.
+    std::ifstream in(h.path, std::ios::binary | std::ios::ate);
+    if (!in) throw Error(ErrorCode::CorruptInput, file, "cannot open the file");
+    std::string bytes(static_cast<size_t>(in.tellg()), '\0');
+    in.seekg(0);
+    if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size())))
+      throw Error(ErrorCode::CorruptInput, file, "cannot read the file");
+    const std::string problem = encapsulationProblem(bytes, isJpeg2000(h.transfer_syntax_uid));
+    if (!problem.empty()) throw Error(ErrorCode::CorruptInput, file, problem + " (corrupt pixel data)");
+  }
   gdcm::ImageReader reader;
   reader.SetFileName(file.c_str());
   if (!reader.Read()) throw Error(ErrorCode::CorruptInput, file, "cannot read the image (truncated or not DICOM)");

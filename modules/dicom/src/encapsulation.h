@@ -1,0 +1,36 @@
+// Encapsulated (compressed) pixel data checked against a file's bytes before GDCM decodes it.
+// GDCM believes the lengths it reads there: it allocated and filled 3.6 GB for a sequence
+// delimitation item that declared that length in a 7 KB slice, and it read past the end of a
+// JPEG 2000 fragment whose marker segment declared more bytes than the fragment held (SIGSEGV in
+// its own header walk, gdcm::JPEG2000Codec::GetHeaderInfo); both found by fuzz/volume_fuzz.cpp.
+// ITK-free, like slice.h, so that the fuzz harness builds it.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace recap::dicom::detail {
+
+// Transfer syntaxes whose pixel data is a sequence of items (JPEG family, JPEG 2000, RLE).
+bool isEncapsulated(const std::string& transfer_syntax_uid);
+bool isJpeg2000(const std::string& transfer_syntax_uid);
+
+// What is wrong with a file's encapsulated pixel data, empty when nothing is. The data set is
+// walked from the file meta information to its Pixel Data (7FE0,0010), element by element and
+// through sequences (explicit VR little endian, as every encapsulated transfer syntax; implicit VR
+// inside a UN of undefined length), each length checked against the file and each delimiter's
+// length 0; the pixel data must be OB or OW of undefined length, then a basic offset table item,
+// at least one fragment and a sequence delimitation item (FFFE,E0DD) of length 0, each item
+// fitting in the file. With `jpeg2000`, the first fragment's header is walked as GDCM walks it
+// (jpeg2000HeaderProblem). (A search for the pixel data's header bytes was fooled by a copy of
+// them inside a fragment: fuzz/volume_fuzz.cpp.)
+std::string encapsulationProblem(const std::string& bytes, bool jpeg2000);
+
+// What is wrong with a JPEG 2000 fragment's header for GDCM, empty when nothing is. GDCM reads
+// the marker segments from the start of the first fragment up to the first SOD (start of data),
+// skipping each by its declared length without checking it against the fragment, and reads two
+// bytes of COD; in a JP2 file (a codestream wrapped in boxes) it skips boxes up to the codestream
+// box the same way. Each segment and box must fit in the fragment.
+std::string jpeg2000HeaderProblem(const char* data, size_t size);
+
+}  // namespace recap::dicom::detail

@@ -1,0 +1,158 @@
+// detail::encapsulationProblem and detail::jpeg2000HeaderProblem: encapsulated pixel data checked
+// against a file's bytes before GDCM, which believes every length it reads, decodes the slice.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+
+#include "../src/encapsulation.h"
+
+namespace recap::dicom::detail {
+namespace {
+
+std::string le32(uint32_t v) {
+  std::string s(4, '\0');
+  for (int i = 0; i < 4; ++i) s[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  return s;
+}
+std::string be(uint64_t v, int bytes) {
+  std::string s(bytes, '\0');
+  for (int i = bytes - 1; i >= 0; --i, v >>= 8) s[i] = static_cast<char>(v & 0xff);
+  return s;
+}
+
+const std::string kPixelData = std::string("\xe0\x7f\x10\x00" "OB\0\0\xff\xff\xff\xff", 12);
+std::string item(const std::string& value) { return std::string("\xfe\xff\x00\xe0", 4) + le32(value.size()) + value; }
+std::string delimiter(uint32_t length = 0) { return std::string("\xfe\xff\xdd\xe0", 4) + le32(length); }
+
+// A data set's leading bytes, then the pixel data: an empty offset table and one fragment.
+const std::string kBefore = std::string("\x08\x00\x60\x00" "CS\x02\x00" "CT", 10);
+const std::string kFragment = item(std::string(40, '\x5a'));
+std::string problem(const std::string& bytes) { return encapsulationProblem(bytes, false); }
+
+TEST(Encapsulation, ItemsThatFitAndADelimiterOfLengthZeroAreFine) {
+  EXPECT_EQ(problem(kBefore + kPixelData + item("") + kFragment + delimiter()), "");
+  // Elements after the pixel data (trailing padding) are not its business.
+  EXPECT_EQ(problem(kBefore + kPixelData + item("") + kFragment + delimiter() +
+                    std::string("\xfc\xff\xfc\xff" "OB\0\0", 8) + le32(4) + std::string(4, '\0')),
+            "");
+}
+
+TEST(Encapsulation, ADelimiterWithALengthIsAProblem) {
+  EXPECT_EQ(problem(kBefore + kPixelData + item("") + kFragment + delimiter(3627047168u)),
+            "the pixel data's sequence delimitation item declares a length of 3627047168 bytes (must be 0)");
+}
+
+TEST(Encapsulation, AnItemLongerThanTheFileIsAProblem) {
+  const std::string bytes = kBefore + kPixelData + item("") + std::string("\xfe\xff\x00\xe0", 4) + le32(41) +
+                            std::string(40, '\x5a');
+  EXPECT_EQ(problem(bytes), "pixel data item 1 declares 41 bytes, the file holds 40 after it");
+  EXPECT_EQ(problem(kBefore + kPixelData + std::string("\xfe\xff\x00\xe0", 4) + le32(0xffffffffu)),
+            "pixel data item 0 declares an undefined length, the file holds 0 after it");
+}
+
+TEST(Encapsulation, AMissingDelimiterOrFragmentOrAForeignTagIsAProblem) {
+  EXPECT_EQ(problem(kBefore + kPixelData + item("") + kFragment),
+            "the pixel data ends after 2 item(s) without its sequence delimitation item");
+  EXPECT_EQ(problem(kBefore + kPixelData + item("") + std::string("\x08\x00\x60\x00", 4) + le32(0)),
+            "pixel data item 1 does not start with the item tag (FFFE,E000)");
+  EXPECT_EQ(problem(kBefore + kPixelData + item("") + delimiter()),
+            "the pixel data holds no fragment after its basic offset table");
+}
+
+// An icon image (in its sequence, earlier in the data set) has encapsulated pixel data of its
+// own; the data set's Pixel Data is the one checked, and the icon's structure is walked through.
+std::string iconSequence(uint32_t icon_delimiter_length = 0) {
+  const std::string icon_item = std::string("\x28\x00\x10\x00" "US\x02\x00\x40\x00", 10) + kPixelData + item("") +
+                                item("icon") + delimiter(icon_delimiter_length) +
+                                std::string("\xfe\xff\x0d\xe0", 4) + le32(0);
+  return std::string("\x88\x00\x00\x02" "SQ\0\0", 8) + le32(0xffffffffu) + std::string("\xfe\xff\x00\xe0", 4) +
+         le32(0xffffffffu) + icon_item + delimiter();
+}
+
+TEST(Encapsulation, TheDataSetsPixelDataIsTheOneCheckedNotAnIcons) {
+  EXPECT_EQ(problem(kBefore + iconSequence() + kPixelData + item("") + kFragment + delimiter(8)),
+            "the pixel data's sequence delimitation item declares a length of 8 bytes (must be 0)");
+  EXPECT_EQ(problem(kBefore + iconSequence() + kPixelData + item("") + kFragment + delimiter()), "");
+  const std::string bad_icon = problem(kBefore + iconSequence(8) + kPixelData + item("") + kFragment + delimiter());
+  EXPECT_NE(bad_icon.find("declares a length of 8 bytes (must be 0)"), std::string::npos) << bad_icon;
+}
+
+// The fuzzer put the pixel data's 12 header bytes inside the fragment; a search for the last copy
+// of them took it for the pixel data and checked nothing real. The walk is not fooled.
+TEST(Encapsulation, APixelDataHeaderInsideAValueIsNotThePixelData) {
+  const std::string decoy = kPixelData + item("") + item("x") + delimiter();
+  EXPECT_EQ(problem(kBefore + kPixelData + item("") + item(std::string(16, '\x5a') + decoy) + delimiter(8)),
+            "the pixel data's sequence delimitation item declares a length of 8 bytes (must be 0)");
+  const std::string in_a_value = std::string("\x09\x00\x10\x10" "OB\0\0", 8) + le32(decoy.size()) + decoy;
+  EXPECT_EQ(problem(kBefore + in_a_value + kPixelData + item("") + kFragment + delimiter(8)),
+            "the pixel data's sequence delimitation item declares a length of 8 bytes (must be 0)");
+}
+
+TEST(Encapsulation, AnElementLongerThanTheFileOrNoPixelDataIsAProblem) {
+  const std::string long_element = std::string("\x09\x00\x10\x10" "OB\0\0", 8) + le32(1000) + "abc";
+  EXPECT_EQ(problem(kBefore + long_element), "element (0009,1010) at byte 10 declares 1000 bytes, the file holds 3 after it");
+  EXPECT_EQ(problem(kBefore + std::string("\x10\x00\x10\x00" "PN\x04\x00" "A^B ", 12)),
+            "no pixel data (7FE0,0010) in the data set");
+  EXPECT_EQ(problem(kBefore + std::string("\xe0\x7f\x10\x00" "OW\0\0", 8) + le32(4) + "abcd"),
+            "the pixel data (7FE0,0010) is not encapsulated (OB or OW of undefined length)");
+}
+
+// A JPEG 2000 codestream's main header: SOC, SIZ (41 bytes for one component), COD (12), QCD (4),
+// SOT (10), then SOD and the data.
+std::string segment(unsigned marker, const std::string& body) { return be(marker, 2) + be(body.size() + 2, 2) + body; }
+std::string cod(unsigned char transform) {
+  return segment(0xff52, std::string("\x00\x00\x00\x01\x00\x05\x04\x04\x00", 9) + std::string(1, char(transform)));
+}
+std::string codestream(const std::string& cod_segment, const std::string& after_sot = be(0xff93, 2)) {
+  return be(0xff4f, 2) + segment(0xff51, std::string(39, '\x01')) + cod_segment + segment(0xff5c, "\x40\x80") +
+         segment(0xff90, std::string(8, '\0')) + after_sot + std::string(20, '\x33') + be(0xffd9, 2);
+}
+
+TEST(Jpeg2000Header, AWellFormedMainHeaderIsFine) {
+  EXPECT_EQ(jpeg2000HeaderProblem(codestream(cod(1)).data(), codestream(cod(1)).size()), "");
+  // Through the pixel data: the first fragment (item 1) is the one walked.
+  const std::string bytes = kBefore + kPixelData + item("") + item(codestream(cod(1))) + delimiter();
+  EXPECT_EQ(encapsulationProblem(bytes, true), "");
+}
+
+// CI's fuzz run: SOD's FF changed into 0x60 made "6093" a marker whose length ran 53 244 bytes past
+// the fragment; GDCM walked on and crashed.
+TEST(Jpeg2000Header, ASegmentLongerThanTheFragmentIsAProblem) {
+  const std::string bad = codestream(cod(1), std::string("\x60\x93\xcf\xfe", 4));
+  EXPECT_EQ(jpeg2000HeaderProblem(bad.data(), bad.size()),
+            "JPEG 2000 marker segment 6093 at byte 77 of the first fragment declares 53246 bytes, the fragment "
+            "holds 24 from its length on");
+  const std::string bytes = kBefore + kPixelData + item("") + item(bad) + delimiter();
+  EXPECT_NE(encapsulationProblem(bytes, true).find("marker segment 6093"), std::string::npos);
+  EXPECT_EQ(encapsulationProblem(bytes, false), "");  // RLE, JPEG and JPEG-LS are not walked
+}
+
+// GDCM stops by itself at a lossy COD (transform 0): what follows is not read and not checked.
+TEST(Jpeg2000Header, AfterALossyCodNothingIsRead) {
+  const std::string lossy = codestream(cod(0), std::string("\x60\x93\xcf\xfe", 4));
+  EXPECT_EQ(jpeg2000HeaderProblem(lossy.data(), lossy.size()), "");
+  const std::string cut = be(0xff4f, 2) + be(0xff52, 2) + be(12, 2) + std::string(5, '\0');
+  EXPECT_EQ(jpeg2000HeaderProblem(cut.data(), cut.size()),
+            "JPEG 2000 COD segment at byte 2 of the first fragment ends with it");
+}
+
+TEST(Jpeg2000Header, Jp2BoxesMustFitAndHoldACodestream) {
+  const std::string sig = be(12, 4) + "jP  " + be(0x0d0a870a, 4);
+  const std::string ftyp = be(20, 4) + "ftyp" + "jp2 " + be(0, 4) + "jp2 ";
+  const std::string cs = codestream(cod(1));
+  const std::string good = sig + ftyp + be(8 + cs.size(), 4) + "jp2c" + cs;
+  EXPECT_EQ(jpeg2000HeaderProblem(good.data(), good.size()), "");
+  const std::string to_end = sig + ftyp + be(0, 4) + "jp2c" + cs;
+  EXPECT_EQ(jpeg2000HeaderProblem(to_end.data(), to_end.size()), "");
+  const std::string long_box = sig + be(4000, 4) + "ftyp" + "jp2 " + be(0, 4) + "jp2 " + be(0, 4) + "jp2c" + cs;
+  EXPECT_EQ(jpeg2000HeaderProblem(long_box.data(), long_box.size()),
+            "JPEG 2000 (JP2) box at byte 12 declares 4000 bytes, the fragment holds " +
+                std::to_string(long_box.size() - 12) + " from it on");
+  const std::string no_codestream = sig + ftyp;
+  EXPECT_EQ(jpeg2000HeaderProblem(no_codestream.data(), no_codestream.size()),
+            "JPEG 2000 (JP2) boxes end without a codestream box");
+}
+
+}  // namespace
+}  // namespace recap::dicom::detail

@@ -1,0 +1,107 @@
+// A 7 KB JPEG 2000 PET slice whose pixel data ended with a sequence delimitation item (FFFE,E0DD)
+// declaring a length of 3 627 047 168 bytes (it must be 0) passed DCMTK's header reading (DCMTK
+// ignores a delimiter's length), joined its series, and then GDCM, which decodes the pixel data,
+// took the length for a fragment's: it allocated and zero-filled 3.6 GB for the one slice
+// (2.2 GB resident when libFuzzer stopped it). A series of such slices, or a batch running cases in
+// parallel, would have been killed for memory. Found by CI's fuzz smoke run (fuzz_smoke failed on
+// 7ae33a8; reproduced by fuzz/campaign.sh volume as an out-of-memory; input:
+// fuzz/regressions/volume/pixel_delimiter_length_gdcm_oom-1c32ae5b.dcm). Fixed: before GDCM reads
+// a slice of an encapsulated transfer syntax, the pixel data's items are checked against the
+// file's bytes (each item fits in the file, the sequence ends with a delimiter of length 0); a
+// slice that fails is CorruptInput, naming the file and the item.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include <unistd.h>
+
+#include "recap/core/error.h"
+#include "recap/dicom/header.h"
+#include "recap/dicom/index.h"
+#include "recap/dicom/volume.h"
+
+namespace recap {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kFuzzInput =
+    fs::path(RECAP_SOURCE_DIR) / "fuzz/regressions/volume/pixel_delimiter_length_gdcm_oom-1c32ae5b.dcm";
+// A valid JPEG 2000 CT slice (the volume fuzzer's seed).
+const fs::path kValidJ2k = fs::path(RECAP_SOURCE_DIR) / "fuzz/corpus/volume/ct_j2k.dcm";
+
+std::string readBytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+fs::path writeTemp(const std::string& bytes, const std::string& name) {
+  const fs::path p = fs::temp_directory_path() / ("recap_pixdelim_" + std::to_string(::getpid()) + "_" + name + ".dcm");
+  std::ofstream(p, std::ios::binary) << bytes;
+  return p;
+}
+
+// Loads the one-slice series of `file`; returns the error's reason, or "" when it loads.
+std::string loadProblem(const fs::path& file) {
+  const dicom::ReadResult r = dicom::readHeader(file);
+  EXPECT_EQ(r.outcome, dicom::ReadOutcome::Ok) << file << ": " << r.problem;
+  dicom::Series series;
+  series.modality = r.header.modality;
+  series.uid = r.header.series_uid;
+  series.instances.push_back(r.header);
+  try {
+    (void)dicom::loadVolume(series);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::CorruptInput) << e.what();
+    EXPECT_EQ(e.file(), file.string());
+    return e.reason();
+  }
+  return {};
+}
+
+void putLe32(std::string& b, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) b[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+
+// Where the valid slice's sequence delimitation item starts (its last 8 bytes).
+size_t delimiterAt(const std::string& b) {
+  const size_t at = b.rfind(std::string("\xfe\xff\xdd\xe0", 4));
+  EXPECT_EQ(at, b.size() - 8);
+  return at;
+}
+
+// The fuzz input also lost its ImageOrientationPatient (its tag became (5520,004E)), which stops
+// loadVolume before any slice is decoded; with the tag put back, the slice reaches the decoding.
+TEST(PixelDelimiterLength, TheFuzzInputIsCorruptInputNamingTheDelimiter) {
+  ASSERT_TRUE(fs::exists(kFuzzInput));
+  std::string b = readBytes(kFuzzInput);
+  const size_t tag = b.find(std::string("\x20\x55\x4e\x00" "DS", 6));
+  ASSERT_NE(tag, std::string::npos);
+  b.replace(tag, 4, std::string("\x20\x00\x37\x00", 4));
+  const fs::path p = writeTemp(b, "fuzz");
+  const std::string reason = loadProblem(p);
+  fs::remove(p);
+  EXPECT_NE(reason.find("sequence delimitation item declares a length of 3627047168 bytes"), std::string::npos)
+      << reason;
+}
+
+TEST(PixelDelimiterLength, AValidJpeg2000SliceLoads) {
+  ASSERT_TRUE(fs::exists(kValidJ2k));
+  EXPECT_EQ(loadProblem(kValidJ2k), "");
+}
+
+TEST(PixelDelimiterLength, TheValidSliceWithALongDelimiterIsRefused) {
+  std::string b = readBytes(kValidJ2k);
+  putLe32(b, delimiterAt(b) + 4, 0xd8300000u);
+  const fs::path p = writeTemp(b, "delimiter");
+  const std::string reason = loadProblem(p);
+  fs::remove(p);
+  EXPECT_NE(reason.find("declares a length of 3627024384 bytes (must be 0)"), std::string::npos) << reason;
+}
+
+}  // namespace
+}  // namespace recap
