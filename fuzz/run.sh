@@ -17,8 +17,12 @@ bin="$build/${h}_fuzz"
 # are never touched (recap info on such a file peaks at 66 MB), so the DICOM harnesses allow single
 # mallocs up to 4 GiB and rely on -rss_limit_mb for memory really used.
 # RECAP_FUZZ_TIMEOUT: seconds per input before libFuzzer calls it a hang (25; more on a loaded machine).
+# RECAP_FUZZ_SEED: libFuzzer's random seed (default: a new one each run, for finding new inputs);
+# a fixed seed makes the run mutate the same inputs in the same order (fuzz/smoke.sh).
 t="${RECAP_FUZZ_TIMEOUT:-25}"
 limits=(-rss_limit_mb=2048 -malloc_limit_mb=4096 -timeout=$t)
+seed=()
+[ -n "${RECAP_FUZZ_SEED:-}" ] && seed=(-seed="$RECAP_FUZZ_SEED")
 max_len=65536
 if [ "$h" = casefile ]; then
   limits=(-rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=$t)
@@ -30,5 +34,5 @@ if compgen -G "$here/fuzz/regressions/$h/*" >/dev/null; then
   "$bin" "${limits[@]}" "$here/fuzz/regressions/$h/"*
 fi
 mkdir -p "$build/corpus-$h" "$build/artifacts-$h"
-exec "$bin" "${limits[@]}" -max_len=$max_len -max_total_time="$secs" -print_final_stats=1 \
+exec "$bin" "${limits[@]}" "${seed[@]}" -max_len=$max_len -max_total_time="$secs" -print_final_stats=1 \
   -artifact_prefix="$build/artifacts-$h/" "$build/corpus-$h" "$here/fuzz/corpus/$h"
