@@ -19,10 +19,7 @@
 
 #include <unistd.h>
 
-#include "recap/core/error.h"
-#include "recap/dicom/header.h"
-#include "recap/dicom/index.h"
-#include "recap/dicom/volume.h"
+#include "load_one_slice.h"
 
 namespace recap {
 namespace {
@@ -31,22 +28,7 @@ namespace fs = std::filesystem;
 
 const fs::path kValidJ2k = fs::path(RECAP_SOURCE_DIR) / "fuzz/corpus/volume/ct_j2k.dcm";
 
-std::string loadProblem(const fs::path& file) {
-  const dicom::ReadResult r = dicom::readHeader(file);
-  EXPECT_EQ(r.outcome, dicom::ReadOutcome::Ok) << r.problem;
-  dicom::Series series;
-  series.modality = r.header.modality;
-  series.uid = r.header.series_uid;
-  series.instances.push_back(r.header);
-  try {
-    (void)dicom::loadVolume(series);
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::CorruptInput) << e.what();
-    EXPECT_EQ(e.file(), file.string());
-    return e.reason();
-  }
-  return {};
-}
+using test::loadProblem;
 
 TEST(J2kMarkerLength, TheSliceWithItsSodTurnedIntoASegmentIsCorruptInputNamingIt) {
   std::ifstream in(kValidJ2k, std::ios::binary);

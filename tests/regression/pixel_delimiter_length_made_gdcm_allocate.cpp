@@ -19,10 +19,7 @@
 
 #include <unistd.h>
 
-#include "recap/core/error.h"
-#include "recap/dicom/header.h"
-#include "recap/dicom/index.h"
-#include "recap/dicom/volume.h"
+#include "load_one_slice.h"
 
 namespace recap {
 namespace {
@@ -45,23 +42,7 @@ fs::path writeTemp(const std::string& bytes, const std::string& name) {
   return p;
 }
 
-// Loads the one-slice series of `file`; returns the error's reason, or "" when it loads.
-std::string loadProblem(const fs::path& file) {
-  const dicom::ReadResult r = dicom::readHeader(file);
-  EXPECT_EQ(r.outcome, dicom::ReadOutcome::Ok) << file << ": " << r.problem;
-  dicom::Series series;
-  series.modality = r.header.modality;
-  series.uid = r.header.series_uid;
-  series.instances.push_back(r.header);
-  try {
-    (void)dicom::loadVolume(series);
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::CorruptInput) << e.what();
-    EXPECT_EQ(e.file(), file.string());
-    return e.reason();
-  }
-  return {};
-}
+using test::loadProblem;
 
 void putLe32(std::string& b, size_t at, uint32_t v) {
   for (int i = 0; i < 4; ++i) b[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
