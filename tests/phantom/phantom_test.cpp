@@ -244,8 +244,12 @@ TEST_P(PresetThroughIngestion, MatchesItsTruthAndItsExpectations) {
     EXPECT_NEAR(truth["liver_suv_mean"].get<double>(), tp.physiology.liver_suv, 0.03 * tp.physiology.liver_suv);
 
     // The expectations written in the preset hold for the truth.
-    if (tp.expected.deauville) EXPECT_EQ(deauville(truth), tp.expected.deauville) << truth["lesions"].dump();
-    if (t > 0) EXPECT_EQ(lugano(truths, t), tp.expected.ct_response) << tp.expected.reason;
+    if (tp.expected.deauville) {
+      EXPECT_EQ(deauville(truth), tp.expected.deauville) << truth["lesions"].dump();
+    }
+    if (t > 0) {
+      EXPECT_EQ(lugano(truths, t), tp.expected.ct_response) << tp.expected.reason;
+    }
   }
   fs::remove_all(out);
 }

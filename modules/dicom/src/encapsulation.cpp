@@ -176,15 +176,6 @@ std::string codestreamProblem(const char* p, size_t n, size_t offset) {
 
 }  // namespace
 
-bool isEncapsulated(const std::string& uid) {
-  return uid.rfind("1.2.840.10008.1.2.4.", 0) == 0 || uid == "1.2.840.10008.1.2.5";
-}
-
-bool isJpeg2000(const std::string& uid) {
-  return uid == "1.2.840.10008.1.2.4.90" || uid == "1.2.840.10008.1.2.4.91" || uid == "1.2.840.10008.1.2.4.92" ||
-         uid == "1.2.840.10008.1.2.4.93";
-}
-
 std::string jpeg2000HeaderProblem(const char* p, size_t n) {
   static const unsigned char kJp2Signature[12] = {0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a};
   if (n < sizeof kJp2Signature || std::memcmp(p, kJp2Signature, sizeof kJp2Signature) != 0)

@@ -11,10 +11,6 @@
 
 namespace recap::dicom::detail {
 
-// Transfer syntaxes whose pixel data is a sequence of items (JPEG family, JPEG 2000, RLE).
-bool isEncapsulated(const std::string& transfer_syntax_uid);
-bool isJpeg2000(const std::string& transfer_syntax_uid);
-
 // What is wrong with a file's encapsulated pixel data, empty when nothing is. The data set is
 // walked from the file meta information to its Pixel Data (7FE0,0010), element by element and
 // through sequences (explicit VR little endian, as every encapsulated transfer syntax; implicit VR

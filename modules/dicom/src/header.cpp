@@ -458,31 +458,53 @@ ReadResult readHeader(const fs::path& path) {
 }
 
 namespace {
-const std::map<std::string, std::string>& syntaxNames() {
-  static const std::map<std::string, std::string> names = {
-      {"1.2.840.10008.1.2", "implicit-little"},
-      {"1.2.840.10008.1.2.1", "explicit-little"},
-      {"1.2.840.10008.1.2.1.99", "deflated"},
-      {"1.2.840.10008.1.2.2", "explicit-big"},
-      {"1.2.840.10008.1.2.4.57", "jpeg-lossless-p14"},
-      {"1.2.840.10008.1.2.4.70", "jpeg-lossless-sv1"},
-      {"1.2.840.10008.1.2.4.50", "jpeg-baseline"},
-      {"1.2.840.10008.1.2.4.51", "jpeg-extended"},
-      {"1.2.840.10008.1.2.4.80", "jpeg-ls-lossless"},
-      {"1.2.840.10008.1.2.4.81", "jpeg-ls-near-lossless"},
-      {"1.2.840.10008.1.2.4.90", "jpeg2000-lossless"},
-      {"1.2.840.10008.1.2.4.91", "jpeg2000"},
-      {"1.2.840.10008.1.2.5", "rle"},
+// The transfer syntaxes recap decodes: a name, and how the pixel data is stored (a sequence of items
+// in the encapsulated ones, JPEG 2000 among them).
+struct SyntaxInfo {
+  const char* name;
+  bool encapsulated = false, jpeg2000 = false;
+};
+
+const std::map<std::string, SyntaxInfo>& syntaxes() {
+  static const std::map<std::string, SyntaxInfo> table = {
+      {"1.2.840.10008.1.2", {"implicit-little"}},
+      {"1.2.840.10008.1.2.1", {"explicit-little"}},
+      {"1.2.840.10008.1.2.1.99", {"deflated"}},
+      {"1.2.840.10008.1.2.2", {"explicit-big"}},
+      {"1.2.840.10008.1.2.4.57", {"jpeg-lossless-p14", true}},
+      {"1.2.840.10008.1.2.4.70", {"jpeg-lossless-sv1", true}},
+      {"1.2.840.10008.1.2.4.50", {"jpeg-baseline", true}},
+      {"1.2.840.10008.1.2.4.51", {"jpeg-extended", true}},
+      {"1.2.840.10008.1.2.4.80", {"jpeg-ls-lossless", true}},
+      {"1.2.840.10008.1.2.4.81", {"jpeg-ls-near-lossless", true}},
+      {"1.2.840.10008.1.2.4.90", {"jpeg2000-lossless", true, true}},
+      {"1.2.840.10008.1.2.4.91", {"jpeg2000", true, true}},
+      {"1.2.840.10008.1.2.5", {"rle", true}},
   };
-  return names;
+  return table;
+}
+
+const SyntaxInfo* syntax(const std::string& uid) {
+  auto it = syntaxes().find(uid);
+  return it == syntaxes().end() ? nullptr : &it->second;
 }
 }  // namespace
 
-bool isSupportedTransferSyntax(const std::string& uid) { return syntaxNames().count(uid) != 0; }
+bool isSupportedTransferSyntax(const std::string& uid) { return syntax(uid) != nullptr; }
+
+bool isEncapsulatedTransferSyntax(const std::string& uid) {
+  const SyntaxInfo* s = syntax(uid);
+  return s && s->encapsulated;
+}
+
+bool isJpeg2000TransferSyntax(const std::string& uid) {
+  const SyntaxInfo* s = syntax(uid);
+  return s && s->jpeg2000;
+}
 
 std::string transferSyntaxName(const std::string& uid) {
-  auto it = syntaxNames().find(uid);
-  return it == syntaxNames().end() ? "unsupported (" + uid + ")" : it->second;
+  const SyntaxInfo* s = syntax(uid);
+  return s ? s->name : "unsupported (" + uid + ")";
 }
 
 }  // namespace recap::dicom

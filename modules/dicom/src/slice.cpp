@@ -68,7 +68,7 @@ void checkDecodable(const Series& s) {
 void decodeSlice(const InstanceHeader& h, float* out, double extra_scale) {
   const std::string file = h.path.string();
   quietLibraries();
-  if (isEncapsulated(h.transfer_syntax_uid)) {
+  if (isEncapsulatedTransferSyntax(h.transfer_syntax_uid)) {
     // GDCM believes the lengths it reads in the pixel data (encapsulation.h), so they are checked
     // against the file's bytes first.
     std::ifstream in(h.path, std::ios::binary | std::ios::ate);
@@ -77,7 +77,7 @@ void decodeSlice(const InstanceHeader& h, float* out, double extra_scale) {
     in.seekg(0);
     if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size())))
       throw Error(ErrorCode::CorruptInput, file, "cannot read the file");
-    const std::string problem = encapsulationProblem(bytes, isJpeg2000(h.transfer_syntax_uid));
+    const std::string problem = encapsulationProblem(bytes, isJpeg2000TransferSyntax(h.transfer_syntax_uid));
     if (!problem.empty()) throw Error(ErrorCode::CorruptInput, file, problem + " (corrupt pixel data)");
   }
   gdcm::ImageReader reader;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "../src/encapsulation.h"
+#include "recap/dicom/header.h"
 
 namespace recap::dicom::detail {
 namespace {
@@ -29,6 +30,29 @@ std::string delimiter(uint32_t length = 0) { return std::string("\xfe\xff\xdd\xe
 const std::string kBefore = std::string("\x08\x00\x60\x00" "CS\x02\x00" "CT", 10);
 const std::string kFragment = item(std::string(40, '\x5a'));
 std::string problem(const std::string& bytes) { return encapsulationProblem(bytes, false); }
+
+// Which slices are checked, and which get the JPEG 2000 walk: the supported transfer syntaxes' table.
+TEST(TransferSyntaxTable, EncapsulatedAndJpeg2000AreTheCompressedOnesRecapDecodes) {
+  for (const char* uid : {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.1.99", "1.2.840.10008.1.2.2"}) {
+    EXPECT_FALSE(isEncapsulatedTransferSyntax(uid)) << uid;
+    EXPECT_FALSE(isJpeg2000TransferSyntax(uid)) << uid;
+  }
+  for (const char* uid : {"1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70", "1.2.840.10008.1.2.4.50",
+                          "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81",
+                          "1.2.840.10008.1.2.5"}) {
+    EXPECT_TRUE(isEncapsulatedTransferSyntax(uid)) << uid;
+    EXPECT_FALSE(isJpeg2000TransferSyntax(uid)) << uid;
+  }
+  for (const char* uid : {"1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91"}) {
+    EXPECT_TRUE(isEncapsulatedTransferSyntax(uid)) << uid;
+    EXPECT_TRUE(isJpeg2000TransferSyntax(uid)) << uid;
+    EXPECT_TRUE(isSupportedTransferSyntax(uid)) << uid;
+  }
+  // Not decoded (checkDecodable refuses it first), so not walked either.
+  EXPECT_FALSE(isEncapsulatedTransferSyntax("1.2.840.10008.1.2.4.201"));
+  EXPECT_EQ(transferSyntaxName("1.2.840.10008.1.2.4.201"), "unsupported (1.2.840.10008.1.2.4.201)");
+  EXPECT_EQ(transferSyntaxName("1.2.840.10008.1.2.5"), "rle");
+}
 
 TEST(Encapsulation, ItemsThatFitAndADelimiterOfLengthZeroAreFine) {
   EXPECT_EQ(problem(kBefore + kPixelData + item("") + kFragment + delimiter()), "");
