@@ -141,12 +141,38 @@ bool hasNoLength(unsigned marker) {
          marker == 0xffd9;
 }
 
-constexpr unsigned kCod = 0xff52, kSod = 0xff93;
+constexpr unsigned kSiz = 0xff51, kCod = 0xff52, kSod = 0xff93;
 constexpr uint64_t kJp2c = 0x6a703263;  // 'jp2c', the contiguous codestream box
 
+// The image a SIZ segment (its body, after Lsiz) declares against the data set's: GDCM copies the
+// decoded image into a buffer sized by Rows, Columns, SamplesPerPixel and BitsAllocated, one
+// component's width x height samples of up to its precision each, without comparing them.
+std::string sizProblem(const char* s, size_t n, size_t at, const ImageShape& shape) {
+  const std::string where = "JPEG 2000 SIZ segment at byte " + std::to_string(at) + " of the first fragment";
+  if (n < 36) return where + " holds " + std::to_string(n + 2) + " bytes, too few for its fields";
+  const uint64_t x = be(s + 2, 4), y = be(s + 6, 4), x0 = be(s + 10, 4), y0 = be(s + 14, 4);
+  const uint64_t components = be(s + 34, 2);
+  if (x0 >= x || y0 >= y || x - x0 != uint64_t(shape.cols) || y - y0 != uint64_t(shape.rows))
+    return where + " declares an image of " + (x0 >= x ? "0" : std::to_string(x - x0)) + " x " +
+           (y0 >= y ? "0" : std::to_string(y - y0)) + " pixels, the data set's Columns x Rows is " +
+           std::to_string(shape.cols) + " x " + std::to_string(shape.rows);
+  if (components != uint64_t(shape.samples))
+    return where + " declares " + std::to_string(components) + " component(s), the data set's SamplesPerPixel is " +
+           std::to_string(shape.samples);
+  if (n < 36 + 3 * components) return where + " ends before its components' fields";
+  for (uint64_t c = 0; c < components; ++c) {
+    const int precision = (static_cast<unsigned char>(s[36 + 3 * c]) & 0x7f) + 1;
+    if (precision > shape.bits_allocated)
+      return where + " declares " + std::to_string(precision) + "-bit samples, more than BitsAllocated " +
+             std::to_string(shape.bits_allocated);
+  }
+  return {};
+}
+
 // GDCM's walk of a codestream's marker segments, with the bounds it does not check. Where GDCM
-// stops by itself (a short read, a length under 2, a COD it does not know), so does this.
-std::string codestreamProblem(const char* p, size_t n, size_t offset) {
+// stops by itself (a short read, a length under 2, a COD it does not know), so does this. The SIZ
+// segment, which GDCM's decoder trusts when it copies the image out, is checked against `shape`.
+std::string codestreamProblem(const char* p, size_t n, size_t offset, const ImageShape& shape) {
   size_t at = 0;
   while (n - at >= 2) {
     const unsigned marker = static_cast<unsigned>(be(p + at, 2));
@@ -169,6 +195,8 @@ std::string codestreamProblem(const char* p, size_t n, size_t offset) {
       return "JPEG 2000 marker segment " + hex4(marker) + " at byte " + std::to_string(offset + at - 4) +
              " of the first fragment declares " + std::to_string(length) + " bytes, the fragment holds " +
              std::to_string(n - at + 2) + " from its length on";
+    if (marker == kSiz)
+      if (std::string problem = sizProblem(p + at, length - 2, offset + at - 4, shape); !problem.empty()) return problem;
     at += length - 2;
   }
   return {};
@@ -176,10 +204,10 @@ std::string codestreamProblem(const char* p, size_t n, size_t offset) {
 
 }  // namespace
 
-std::string jpeg2000HeaderProblem(const char* p, size_t n) {
+std::string jpeg2000HeaderProblem(const char* p, size_t n, const ImageShape& shape) {
   static const unsigned char kJp2Signature[12] = {0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a};
   if (n < sizeof kJp2Signature || std::memcmp(p, kJp2Signature, sizeof kJp2Signature) != 0)
-    return codestreamProblem(p, n, 0);
+    return codestreamProblem(p, n, 0, shape);
   size_t at = 0;
   for (;;) {
     if (n - at < 8) return "JPEG 2000 (JP2) boxes end without a codestream box";
@@ -192,16 +220,16 @@ std::string jpeg2000HeaderProblem(const char* p, size_t n) {
       head = 16;
     }
     if (type == kJp2c && (length == 0 || (head == 16 && length == 8)))  // to the end of the fragment
-      return codestreamProblem(p + at + head, n - at - head, at + head);
+      return codestreamProblem(p + at + head, n - at - head, at + head, shape);
     if (length < head || length - head > n - at - head)
       return "JPEG 2000 (JP2) box at byte " + std::to_string(at) + " declares " + std::to_string(length) +
              " bytes, the fragment holds " + std::to_string(n - at) + " from it on";
-    if (type == kJp2c) return codestreamProblem(p + at + head, static_cast<size_t>(length) - head, at + head);
+    if (type == kJp2c) return codestreamProblem(p + at + head, static_cast<size_t>(length) - head, at + head, shape);
     at += static_cast<size_t>(length);
   }
 }
 
-std::string encapsulationProblem(const std::string& bytes, bool jpeg2000) {
+std::string encapsulationProblem(const std::string& bytes, const ImageShape* jpeg2000) {
   size_t at = 0;
   if (std::string problem = findPixelData(bytes, at); !problem.empty()) return problem;
   size_t first_fragment = 0, first_fragment_length = 0;
@@ -214,7 +242,7 @@ std::string encapsulationProblem(const std::string& bytes, bool jpeg2000) {
         return "the pixel data's sequence delimitation item declares a length of " + std::to_string(length) +
                " bytes (must be 0)";
       if (item < 2) return "the pixel data holds no fragment after its basic offset table";
-      if (jpeg2000) return jpeg2000HeaderProblem(bytes.data() + first_fragment, first_fragment_length);
+      if (jpeg2000) return jpeg2000HeaderProblem(bytes.data() + first_fragment, first_fragment_length, *jpeg2000);
       return {};
     }
     if (tag != kItem)

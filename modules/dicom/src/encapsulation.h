@@ -11,22 +11,33 @@
 
 namespace recap::dicom::detail {
 
+// The image a JPEG 2000 codestream must declare: the data set's Rows, Columns, SamplesPerPixel and
+// BitsAllocated.
+struct ImageShape {
+  int rows = 0, cols = 0, samples = 1, bits_allocated = 16;
+};
+
 // What is wrong with a file's encapsulated pixel data, empty when nothing is. The data set is
 // walked from the file meta information to its Pixel Data (7FE0,0010), element by element and
 // through sequences (explicit VR little endian, as every encapsulated transfer syntax; implicit VR
 // inside a UN of undefined length), each length checked against the file and each delimiter's
 // length 0; the pixel data must be OB or OW of undefined length, then a basic offset table item,
 // at least one fragment and a sequence delimitation item (FFFE,E0DD) of length 0, each item
-// fitting in the file. With `jpeg2000`, the first fragment's header is walked as GDCM walks it
-// (jpeg2000HeaderProblem). (A search for the pixel data's header bytes was fooled by a copy of
-// them inside a fragment: fuzz/volume_fuzz.cpp.)
-std::string encapsulationProblem(const std::string& bytes, bool jpeg2000);
+// fitting in the file. With `jpeg2000` (not null: the data set's image), the first fragment's
+// header is walked as GDCM walks it and its SIZ checked against that image (jpeg2000HeaderProblem).
+// (A search for the pixel data's header bytes was fooled by a copy of them inside a fragment:
+// fuzz/volume_fuzz.cpp.)
+std::string encapsulationProblem(const std::string& bytes, const ImageShape* jpeg2000);
 
 // What is wrong with a JPEG 2000 fragment's header for GDCM, empty when nothing is. GDCM reads
 // the marker segments from the start of the first fragment up to the first SOD (start of data),
 // skipping each by its declared length without checking it against the fragment, and reads two
 // bytes of COD; in a JP2 file (a codestream wrapped in boxes) it skips boxes up to the codestream
-// box the same way. Each segment and box must fit in the fragment.
-std::string jpeg2000HeaderProblem(const char* data, size_t size);
+// box the same way. Each segment and box must fit in the fragment. The SIZ segment must declare
+// the image `shape` describes: GDCM copies the decoded image into a buffer sized by the data set
+// without comparing the two (a codestream 32 768 pixels wide in a 128 x 128 slice wrote 8 MB past
+// that buffer: fuzz/volume_fuzz.cpp), so its width, height and components must match, and its
+// samples' precision fit in BitsAllocated.
+std::string jpeg2000HeaderProblem(const char* data, size_t size, const ImageShape& shape);
 
 }  // namespace recap::dicom::detail

@@ -77,7 +77,9 @@ void decodeSlice(const InstanceHeader& h, float* out, double extra_scale) {
     in.seekg(0);
     if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size())))
       throw Error(ErrorCode::CorruptInput, file, "cannot read the file");
-    const std::string problem = encapsulationProblem(bytes, isJpeg2000TransferSyntax(h.transfer_syntax_uid));
+    const ImageShape shape{h.rows, h.cols, h.samples_per_pixel, h.bits_allocated};
+    const std::string problem =
+        encapsulationProblem(bytes, isJpeg2000TransferSyntax(h.transfer_syntax_uid) ? &shape : nullptr);
     if (!problem.empty()) throw Error(ErrorCode::CorruptInput, file, problem + " (corrupt pixel data)");
   }
   gdcm::ImageReader reader;

@@ -29,7 +29,7 @@ std::string delimiter(uint32_t length = 0) { return std::string("\xfe\xff\xdd\xe
 // A data set's leading bytes, then the pixel data: an empty offset table and one fragment.
 const std::string kBefore = std::string("\x08\x00\x60\x00" "CS\x02\x00" "CT", 10);
 const std::string kFragment = item(std::string(40, '\x5a'));
-std::string problem(const std::string& bytes) { return encapsulationProblem(bytes, false); }
+std::string problem(const std::string& bytes) { return encapsulationProblem(bytes, nullptr); }
 
 // Which slices are checked, and which get the JPEG 2000 walk: the supported transfer syntaxes' table.
 TEST(TransferSyntaxTable, EncapsulatedAndJpeg2000AreTheCompressedOnesRecapDecodes) {
@@ -123,42 +123,86 @@ TEST(Encapsulation, AnElementLongerThanTheFileOrNoPixelDataIsAProblem) {
 }
 
 // A JPEG 2000 codestream's main header: SOC, SIZ (41 bytes for one component), COD (12), QCD (4),
-// SOT (10), then SOD and the data.
+// SOT (10), then SOD and the data; of an 8 x 8 image of 16-bit samples, as the data set says.
+const ImageShape kShape{8, 8, 1, 16};
 std::string segment(unsigned marker, const std::string& body) { return be(marker, 2) + be(body.size() + 2, 2) + body; }
+// SIZ: Rsiz, Xsiz, Ysiz, XOsiz, YOsiz, the tiles' size and offset, Csiz, then per component Ssiz
+// (precision - 1, and the sign bit), XRsiz, YRsiz.
+std::string siz(uint64_t x = 8, uint64_t y = 8, uint64_t x0 = 0, unsigned components = 1, unsigned precision = 16) {
+  std::string body = be(0, 2) + be(x, 4) + be(y, 4) + be(x0, 4) + be(0, 4) + be(x, 4) + be(y, 4) + be(0, 4) + be(0, 4) +
+                     be(components, 2);
+  for (unsigned c = 0; c < components; ++c) body += std::string(1, char(precision - 1)) + "\x01\x01";
+  return segment(0xff51, body);
+}
 std::string cod(unsigned char transform) {
   return segment(0xff52, std::string("\x00\x00\x00\x01\x00\x05\x04\x04\x00", 9) + std::string(1, char(transform)));
 }
-std::string codestream(const std::string& cod_segment, const std::string& after_sot = be(0xff93, 2)) {
-  return be(0xff4f, 2) + segment(0xff51, std::string(39, '\x01')) + cod_segment + segment(0xff5c, "\x40\x80") +
+std::string codestream(const std::string& cod_segment, const std::string& after_sot = be(0xff93, 2),
+                       const std::string& siz_segment = siz()) {
+  return be(0xff4f, 2) + siz_segment + cod_segment + segment(0xff5c, "\x40\x80") +
          segment(0xff90, std::string(8, '\0')) + after_sot + std::string(20, '\x33') + be(0xffd9, 2);
 }
 
 TEST(Jpeg2000Header, AWellFormedMainHeaderIsFine) {
-  EXPECT_EQ(jpeg2000HeaderProblem(codestream(cod(1)).data(), codestream(cod(1)).size()), "");
+  EXPECT_EQ(jpeg2000HeaderProblem(codestream(cod(1)).data(), codestream(cod(1)).size(), kShape), "");
   // Through the pixel data: the first fragment (item 1) is the one walked.
   const std::string bytes = kBefore + kPixelData + item("") + item(codestream(cod(1))) + delimiter();
-  EXPECT_EQ(encapsulationProblem(bytes, true), "");
+  EXPECT_EQ(encapsulationProblem(bytes, &kShape), "");
 }
 
 // CI's fuzz run: SOD's FF changed into 0x60 made "6093" a marker whose length ran 53 244 bytes past
 // the fragment; GDCM walked on and crashed.
 TEST(Jpeg2000Header, ASegmentLongerThanTheFragmentIsAProblem) {
   const std::string bad = codestream(cod(1), std::string("\x60\x93\xcf\xfe", 4));
-  EXPECT_EQ(jpeg2000HeaderProblem(bad.data(), bad.size()),
+  EXPECT_EQ(jpeg2000HeaderProblem(bad.data(), bad.size(), kShape),
             "JPEG 2000 marker segment 6093 at byte 77 of the first fragment declares 53246 bytes, the fragment "
             "holds 24 from its length on");
   const std::string bytes = kBefore + kPixelData + item("") + item(bad) + delimiter();
-  EXPECT_NE(encapsulationProblem(bytes, true).find("marker segment 6093"), std::string::npos);
-  EXPECT_EQ(encapsulationProblem(bytes, false), "");  // RLE, JPEG and JPEG-LS are not walked
+  EXPECT_NE(encapsulationProblem(bytes, &kShape).find("marker segment 6093"), std::string::npos);
+  EXPECT_EQ(encapsulationProblem(bytes, nullptr), "");  // RLE, JPEG and JPEG-LS are not walked
 }
 
 // GDCM stops by itself at a lossy COD (transform 0): what follows is not read and not checked.
 TEST(Jpeg2000Header, AfterALossyCodNothingIsRead) {
   const std::string lossy = codestream(cod(0), std::string("\x60\x93\xcf\xfe", 4));
-  EXPECT_EQ(jpeg2000HeaderProblem(lossy.data(), lossy.size()), "");
+  EXPECT_EQ(jpeg2000HeaderProblem(lossy.data(), lossy.size(), kShape), "");
   const std::string cut = be(0xff4f, 2) + be(0xff52, 2) + be(12, 2) + std::string(5, '\0');
-  EXPECT_EQ(jpeg2000HeaderProblem(cut.data(), cut.size()),
+  EXPECT_EQ(jpeg2000HeaderProblem(cut.data(), cut.size(), kShape),
             "JPEG 2000 COD segment at byte 2 of the first fragment ends with it");
+}
+
+// CI's fuzz campaign, 6 December: a codestream 32 768 pixels wide in a 128 x 128 slice; GDCM copied
+// the decoded image into the slice's buffer and wrote past it (SEGV in DecodeByStreamsCommon).
+TEST(Jpeg2000Header, TheSizSegmentMustDeclareTheDataSetsImage) {
+  const auto check = [](const std::string& siz_segment, const ImageShape& shape = kShape) {
+    const std::string cs = codestream(cod(1), be(0xff93, 2), siz_segment);
+    return jpeg2000HeaderProblem(cs.data(), cs.size(), shape);
+  };
+  EXPECT_EQ(check(siz(12, 8, 4)), "");  // an image offset: 8 x 8 all the same
+  EXPECT_EQ(check(siz(8, 8, 0, 1, 12)), "");  // 12 bits stored in 16
+  EXPECT_EQ(check(siz(32768, 8)),
+            "JPEG 2000 SIZ segment at byte 2 of the first fragment declares an image of 32768 x 8 pixels, the "
+            "data set's Columns x Rows is 8 x 8");
+  EXPECT_EQ(check(siz(8, 8, 9)),
+            "JPEG 2000 SIZ segment at byte 2 of the first fragment declares an image of 0 x 8 pixels, the data "
+            "set's Columns x Rows is 8 x 8");
+  EXPECT_EQ(check(siz(8, 8, 0, 3)),
+            "JPEG 2000 SIZ segment at byte 2 of the first fragment declares 3 component(s), the data set's "
+            "SamplesPerPixel is 1");
+  EXPECT_EQ(check(siz(), ImageShape{8, 8, 1, 8}),
+            "JPEG 2000 SIZ segment at byte 2 of the first fragment declares 16-bit samples, more than "
+            "BitsAllocated 8");
+  EXPECT_EQ(check(segment(0xff51, std::string(20, '\0'))),
+            "JPEG 2000 SIZ segment at byte 2 of the first fragment holds 22 bytes, too few for its fields");
+  // Inside a JP2 file the codestream box's SIZ is the one checked.
+  const std::string sig = be(12, 4) + "jP  " + be(0x0d0a870a, 4);
+  const std::string wide = codestream(cod(1), be(0xff93, 2), siz(32768, 8));
+  const std::string jp2 = sig + be(8 + wide.size(), 4) + "jp2c" + wide;
+  EXPECT_NE(jpeg2000HeaderProblem(jp2.data(), jp2.size(), kShape).find("32768 x 8 pixels"), std::string::npos);
+  // Through the pixel data; RLE, JPEG and JPEG-LS are not walked.
+  const std::string bytes = kBefore + kPixelData + item("") + item(wide) + delimiter();
+  EXPECT_NE(encapsulationProblem(bytes, &kShape).find("32768 x 8 pixels"), std::string::npos);
+  EXPECT_EQ(encapsulationProblem(bytes, nullptr), "");
 }
 
 TEST(Jpeg2000Header, Jp2BoxesMustFitAndHoldACodestream) {
@@ -166,15 +210,15 @@ TEST(Jpeg2000Header, Jp2BoxesMustFitAndHoldACodestream) {
   const std::string ftyp = be(20, 4) + "ftyp" + "jp2 " + be(0, 4) + "jp2 ";
   const std::string cs = codestream(cod(1));
   const std::string good = sig + ftyp + be(8 + cs.size(), 4) + "jp2c" + cs;
-  EXPECT_EQ(jpeg2000HeaderProblem(good.data(), good.size()), "");
+  EXPECT_EQ(jpeg2000HeaderProblem(good.data(), good.size(), kShape), "");
   const std::string to_end = sig + ftyp + be(0, 4) + "jp2c" + cs;
-  EXPECT_EQ(jpeg2000HeaderProblem(to_end.data(), to_end.size()), "");
+  EXPECT_EQ(jpeg2000HeaderProblem(to_end.data(), to_end.size(), kShape), "");
   const std::string long_box = sig + be(4000, 4) + "ftyp" + "jp2 " + be(0, 4) + "jp2 " + be(0, 4) + "jp2c" + cs;
-  EXPECT_EQ(jpeg2000HeaderProblem(long_box.data(), long_box.size()),
+  EXPECT_EQ(jpeg2000HeaderProblem(long_box.data(), long_box.size(), kShape),
             "JPEG 2000 (JP2) box at byte 12 declares 4000 bytes, the fragment holds " +
                 std::to_string(long_box.size() - 12) + " from it on");
   const std::string no_codestream = sig + ftyp;
-  EXPECT_EQ(jpeg2000HeaderProblem(no_codestream.data(), no_codestream.size()),
+  EXPECT_EQ(jpeg2000HeaderProblem(no_codestream.data(), no_codestream.size(), kShape),
             "JPEG 2000 (JP2) boxes end without a codestream box");
 }
 
