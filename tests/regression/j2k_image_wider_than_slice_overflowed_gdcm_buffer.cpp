@@ -9,34 +9,20 @@
 // the segment. The test makes the same change in a valid JPEG 2000 slice.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
-
-#include <unistd.h>
 
 #include "load_one_slice.h"
 
 namespace recap {
 namespace {
 
-namespace fs = std::filesystem;
-
-const fs::path kValidJ2k = fs::path(RECAP_SOURCE_DIR) / "fuzz/corpus/volume/ct_j2k.dcm";
-
 TEST(J2kImageWiderThanSlice, TheSliceIsCorruptInputNamingItsSizSegment) {
-  std::ifstream in(kValidJ2k, std::ios::binary);
-  std::string b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string b = test::fileBytes(test::validJpeg2000Slice());
   // SOC then SIZ; Xsiz is the 4 bytes after Lsiz and Rsiz.
   const size_t siz = b.find(std::string("\xff\x4f\xff\x51", 4));
   ASSERT_NE(siz, std::string::npos);
-  const size_t xsiz = siz + 8;
-  const fs::path bad = fs::temp_directory_path() / ("recap_j2kwide_" + std::to_string(::getpid()) + ".dcm");
-  b.replace(xsiz, 4, std::string("\x00\x00\x80\x00", 4));
-  std::ofstream(bad, std::ios::binary) << b;
-  const std::string reason = test::loadProblem(bad);
-  fs::remove(bad);
+  b.replace(siz + 8, 4, std::string("\x00\x00\x80\x00", 4));
+  const std::string reason = test::loadProblemOfBytes(b, "j2kwide");
   EXPECT_NE(reason.find("JPEG 2000 SIZ segment at byte 2 of the first fragment declares an image of 32768 x"),
             std::string::npos)
       << reason;

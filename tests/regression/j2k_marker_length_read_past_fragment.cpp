@@ -12,41 +12,23 @@
 // segment. The test makes the same change in a valid JPEG 2000 slice.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
-
-#include <unistd.h>
 
 #include "load_one_slice.h"
 
 namespace recap {
 namespace {
 
-namespace fs = std::filesystem;
-
-const fs::path kValidJ2k = fs::path(RECAP_SOURCE_DIR) / "fuzz/corpus/volume/ct_j2k.dcm";
-
-using test::loadProblem;
-
 TEST(J2kMarkerLength, TheSliceWithItsSodTurnedIntoASegmentIsCorruptInputNamingIt) {
-  std::ifstream in(kValidJ2k, std::ios::binary);
-  std::string b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string b = test::fileBytes(test::validJpeg2000Slice());
   // The first tile-part's SOT segment (FF90, length 10), then SOD.
   const size_t sot = b.find(std::string("\xff\x90\x00\x0a", 4));
   ASSERT_NE(sot, std::string::npos);
   ASSERT_EQ(b.substr(sot + 12, 2), std::string("\xff\x93", 2));
-  const fs::path ok = fs::temp_directory_path() / ("recap_j2kmarker_ok_" + std::to_string(::getpid()) + ".dcm");
-  std::ofstream(ok, std::ios::binary) << b;
-  EXPECT_EQ(loadProblem(ok), "");  // the bytes as they are load
-  fs::remove(ok);
+  EXPECT_EQ(test::loadProblemOfBytes(b, "j2kmarker_ok"), "");  // the bytes as they are load
   b[sot + 12] = '\x60';
   b.replace(sot + 14, 2, std::string("\xcf\xfe", 2));
-  const fs::path bad = fs::temp_directory_path() / ("recap_j2kmarker_" + std::to_string(::getpid()) + ".dcm");
-  std::ofstream(bad, std::ios::binary) << b;
-  const std::string reason = loadProblem(bad);
-  fs::remove(bad);
+  const std::string reason = test::loadProblemOfBytes(b, "j2kmarker");
   EXPECT_NE(reason.find("JPEG 2000 marker segment 6093 at byte"), std::string::npos) << reason;
   EXPECT_NE(reason.find("declares 53246 bytes"), std::string::npos) << reason;
 }

@@ -1,11 +1,15 @@
 // For the regression tests on corrupt slices: a file loaded as a one-slice series, as loadVolume
-// loads every slice of a series.
+// loads every slice of a series; and the valid JPEG 2000 slice those tests change a few bytes of.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+
+#include <unistd.h>
 
 #include "recap/core/error.h"
 #include "recap/dicom/header.h"
@@ -31,6 +35,26 @@ inline std::string loadProblem(const std::filesystem::path& file) {
     return e.reason();
   }
   return {};
+}
+
+// A valid JPEG 2000 CT slice (the volume fuzzer's seed).
+inline std::filesystem::path validJpeg2000Slice() {
+  return std::filesystem::path(RECAP_SOURCE_DIR) / "fuzz/corpus/volume/ct_j2k.dcm";
+}
+
+inline std::string fileBytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// loadProblem of `bytes` written to a temporary file (named after `name` and the process), removed after.
+inline std::string loadProblemOfBytes(const std::string& bytes, const std::string& name) {
+  const std::filesystem::path p =
+      std::filesystem::temp_directory_path() / ("recap_" + name + "_" + std::to_string(::getpid()) + ".dcm");
+  std::ofstream(p, std::ios::binary) << bytes;
+  const std::string reason = loadProblem(p);
+  std::filesystem::remove(p);
+  return reason;
 }
 
 }  // namespace recap::test

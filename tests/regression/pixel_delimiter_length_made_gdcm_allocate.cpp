@@ -13,11 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
-
-#include <unistd.h>
 
 #include "load_one_slice.h"
 
@@ -28,21 +24,11 @@ namespace fs = std::filesystem;
 
 const fs::path kFuzzInput =
     fs::path(RECAP_SOURCE_DIR) / "fuzz/regressions/volume/pixel_delimiter_length_gdcm_oom-1c32ae5b.dcm";
-// A valid JPEG 2000 CT slice (the volume fuzzer's seed).
-const fs::path kValidJ2k = fs::path(RECAP_SOURCE_DIR) / "fuzz/corpus/volume/ct_j2k.dcm";
+const fs::path kValidJ2k = test::validJpeg2000Slice();
 
-std::string readBytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-fs::path writeTemp(const std::string& bytes, const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / ("recap_pixdelim_" + std::to_string(::getpid()) + "_" + name + ".dcm");
-  std::ofstream(p, std::ios::binary) << bytes;
-  return p;
-}
-
+using test::fileBytes;
 using test::loadProblem;
+using test::loadProblemOfBytes;
 
 void putLe32(std::string& b, size_t at, uint32_t v) {
   for (int i = 0; i < 4; ++i) b[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
@@ -59,13 +45,11 @@ size_t delimiterAt(const std::string& b) {
 // loadVolume before any slice is decoded; with the tag put back, the slice reaches the decoding.
 TEST(PixelDelimiterLength, TheFuzzInputIsCorruptInputNamingTheDelimiter) {
   ASSERT_TRUE(fs::exists(kFuzzInput));
-  std::string b = readBytes(kFuzzInput);
+  std::string b = fileBytes(kFuzzInput);
   const size_t tag = b.find(std::string("\x20\x55\x4e\x00" "DS", 6));
   ASSERT_NE(tag, std::string::npos);
   b.replace(tag, 4, std::string("\x20\x00\x37\x00", 4));
-  const fs::path p = writeTemp(b, "fuzz");
-  const std::string reason = loadProblem(p);
-  fs::remove(p);
+  const std::string reason = loadProblemOfBytes(b, "pixdelim_fuzz");
   EXPECT_NE(reason.find("sequence delimitation item declares a length of 3627047168 bytes"), std::string::npos)
       << reason;
 }
@@ -76,11 +60,9 @@ TEST(PixelDelimiterLength, AValidJpeg2000SliceLoads) {
 }
 
 TEST(PixelDelimiterLength, TheValidSliceWithALongDelimiterIsRefused) {
-  std::string b = readBytes(kValidJ2k);
+  std::string b = fileBytes(kValidJ2k);
   putLe32(b, delimiterAt(b) + 4, 0xd8300000u);
-  const fs::path p = writeTemp(b, "delimiter");
-  const std::string reason = loadProblem(p);
-  fs::remove(p);
+  const std::string reason = loadProblemOfBytes(b, "pixdelim_delimiter");
   EXPECT_NE(reason.find("declares a length of 3627024384 bytes (must be 0)"), std::string::npos) << reason;
 }
 
