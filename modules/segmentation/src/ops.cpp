@@ -7,34 +7,81 @@
 
 namespace recap::segmentation::detail {
 
-void smoothInPlane(std::vector<float>& v, const Dims& d, double sigma_mm) {
-  for (int axis = 0; axis < 2; ++axis) {
-    const double sigma = sigma_mm / d.mm[axis];
-    if (sigma < 0.2) continue;
-    const int r = int(std::ceil(3 * sigma));
-    std::vector<double> w(size_t(2 * r + 1));
-    for (int t = -r; t <= r; ++t) w[size_t(t + r)] = std::exp(-0.5 * t * t / (sigma * sigma));
-    const long len = d.n[axis];
-    const size_t stride = axis == 0 ? 1 : size_t(d.n[0]);
-    std::vector<double> line(static_cast<size_t>(len));
-    const long other = axis == 0 ? d.n[1] : d.n[0];
-    for (long k = 0; k < d.n[2]; ++k)
-      for (long o = 0; o < other; ++o) {
-        const size_t base = axis == 0 ? d.at(0, o, k) : d.at(o, 0, k);
-        for (long t = 0; t < len; ++t) line[size_t(t)] = v[base + size_t(t) * stride];
-        for (long t = 0; t < len; ++t) {
-          double s = 0, ws = 0;  // normalised at the box's edges
-          const long lo = std::max<long>(-r, -t), hi = std::min<long>(r, len - 1 - t);
-          const double* wt = w.data() + r;
-          const double* at = line.data() + t;
-          for (long u = lo; u <= hi; ++u) {
-            s += wt[u] * at[u];
-            ws += wt[u];
-          }
-          v[base + size_t(t) * stride] = float(s / ws);
+namespace {
+
+// Gaussian smoothing along one axis of the box, normalised at its ends.
+void smoothAxis(std::vector<float>& v, const Dims& d, int axis, double sigma_mm) {
+  const double sigma = sigma_mm / d.mm[size_t(axis)];
+  if (sigma < 0.2) return;
+  const int r = int(std::ceil(3 * sigma));
+  std::vector<double> w(size_t(2 * r + 1));
+  for (int t = -r; t <= r; ++t) w[size_t(t + r)] = std::exp(-0.5 * t * t / (sigma * sigma));
+  const long len = d.n[size_t(axis)];
+  const size_t stride = axis == 0 ? 1 : axis == 1 ? size_t(d.n[0]) : size_t(d.n[0]) * size_t(d.n[1]);
+  // The two axes across this one: every line along it starts at (i, j, k) with its own index at 0.
+  const int a1 = axis == 0 ? 1 : 0, a2 = axis == 2 ? 1 : 2;
+  std::vector<double> line(static_cast<size_t>(len));
+  for (long o2 = 0; o2 < d.n[size_t(a2)]; ++o2)
+    for (long o1 = 0; o1 < d.n[size_t(a1)]; ++o1) {
+      std::array<long, 3> start{0, 0, 0};
+      start[size_t(a1)] = o1;
+      start[size_t(a2)] = o2;
+      const size_t base = d.at(start[0], start[1], start[2]);
+      for (long t = 0; t < len; ++t) line[size_t(t)] = v[base + size_t(t) * stride];
+      for (long t = 0; t < len; ++t) {
+        double s = 0, ws = 0;
+        const long lo = std::max<long>(-r, -t), hi = std::min<long>(r, len - 1 - t);
+        const double* wt = w.data() + r;
+        const double* at = line.data() + t;
+        for (long u = lo; u <= hi; ++u) {
+          s += wt[u] * at[u];
+          ws += wt[u];
         }
+        v[base + size_t(t) * stride] = float(s / ws);
       }
-  }
+    }
+}
+
+}  // namespace
+
+void smoothInPlane(std::vector<float>& v, const Dims& d, double sigma_mm) {
+  smoothAxis(v, d, 0, sigma_mm);
+  smoothAxis(v, d, 1, sigma_mm);
+}
+
+void smoothAcrossSlices(std::vector<float>& v, const Dims& d, double sigma_mm) { smoothAxis(v, d, 2, sigma_mm); }
+
+std::vector<float> blurAtOutline(const std::vector<float>& fraction, const Dims& d, double sigma_xy_mm,
+                                 double sigma_z_mm) {
+  const size_t n = d.count();
+  std::vector<float> blurred(n);
+  for (size_t v = 0; v < n; ++v) blurred[v] = std::clamp(fraction[v], 0.0f, 1.0f);
+  smoothInPlane(blurred, d, sigma_xy_mm);
+  smoothAcrossSlices(blurred, d, sigma_z_mm);
+  std::vector<float> sum(n, 0.0f), weight(n, 0.0f);
+  auto crossing = [&](size_t a, size_t b) {
+    const float fa = fraction[a], fb = fraction[b];
+    if ((fa >= 0.5f) == (fb >= 0.5f)) return;
+    const float t = (0.5f - fa) / (fb - fa);
+    const float at = blurred[a] + t * (blurred[b] - blurred[a]);
+    sum[a] += at;
+    sum[b] += at;
+    weight[a] += 1;
+    weight[b] += 1;
+  };
+  for (long k = 0; k < d.n[2]; ++k)
+    for (long j = 0; j < d.n[1]; ++j)
+      for (long i = 0; i < d.n[0]; ++i) {
+        if (i + 1 < d.n[0]) crossing(d.at(i, j, k), d.at(i + 1, j, k));
+        if (j + 1 < d.n[1]) crossing(d.at(i, j, k), d.at(i, j + 1, k));
+      }
+  constexpr double kAlongMm = 2.0;
+  smoothInPlane(sum, d, kAlongMm);
+  smoothInPlane(weight, d, kAlongMm);
+  std::vector<float> out(n, std::numeric_limits<float>::quiet_NaN());
+  for (size_t v = 0; v < n; ++v)
+    if (weight[v] > 0.02f) out[v] = sum[v] / weight[v];
+  return out;
 }
 
 namespace {

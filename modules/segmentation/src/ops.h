@@ -23,6 +23,15 @@ using Mask = std::vector<uint8_t>;
 
 // Gaussian smoothing with standard deviation sigma_mm along x and y only (slices may be thick).
 void smoothInPlane(std::vector<float>& v, const Dims& d, double sigma_mm);
+// The same along z (across slices).
+void smoothAcrossSlices(std::vector<float>& v, const Dims& d, double sigma_mm);
+
+// How much of a region a blur gathers at the region's outline: `fraction` (0..1, the outline at its
+// 0.5 level) smoothed by a Gaussian of sigma_xy_mm in-plane and sigma_z_mm across slices, read where
+// the outline crosses between in-plane neighbours and spread along it (2 mm); NaN away from it.
+// At a straight edge of a large region it is 0.5; less at a convex tip, more in a concavity.
+std::vector<float> blurAtOutline(const std::vector<float>& fraction, const Dims& d, double sigma_xy_mm,
+                                 double sigma_z_mm);
 
 // The 6-connected component of `mask` that holds voxel `seed` (empty if the seed is not in it).
 Mask componentOf(const Mask& mask, const Dims& d, size_t seed);

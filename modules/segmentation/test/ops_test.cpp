@@ -1,6 +1,7 @@
 // The array operations segmentation is built on, checked on shapes whose answers are known.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -88,6 +89,75 @@ TEST(Smooth, KeepsAConstantAndSpreadsAnImpulseAsAGaussian) {
   // sigma 1 mm = 2 samples: the 2-D peak is about 1 / (2 pi 4).
   EXPECT_NEAR(imp[d.at(20, 20, 0)], 1 / (2 * M_PI * 4), 2e-3);
   EXPECT_NEAR(imp[d.at(22, 20, 0)] / imp[d.at(20, 20, 0)], std::exp(-0.5), 1e-2);
+}
+
+TEST(Smooth, AcrossSlicesSpreadsAlongZOnly) {
+  const Dims d = dims(5, 5, 21, 0.7, 0.7, 1.0);
+  std::vector<float> imp(d.count(), 0.0f);
+  imp[d.at(2, 2, 10)] = 1;
+  smoothAcrossSlices(imp, d, 2.0);
+  // sigma 2 mm = 2 slices: the 1-D peak is 1 / (sqrt(2 pi) 2).
+  EXPECT_NEAR(imp[d.at(2, 2, 10)], 1 / (std::sqrt(2 * M_PI) * 2), 2e-3);
+  EXPECT_NEAR(imp[d.at(2, 2, 12)] / imp[d.at(2, 2, 10)], std::exp(-0.5), 1e-2);
+  EXPECT_EQ(imp[d.at(1, 2, 10)], 0.0f);
+  EXPECT_EQ(imp[d.at(2, 3, 12)], 0.0f);
+}
+
+// The share of a 2-D Gaussian (sigma s) centred on a disc's outline that falls inside the disc
+// (radius r), by integrating on a fine grid: the truth blurAtOutline is checked against.
+double gaussianShareOfDiscAtItsEdge(double r, double s) {
+  const double h = 0.02;
+  double in = 0, all = 0;
+  for (double y = -5 * s; y <= 5 * s; y += h)
+    for (double x = -5 * s; x <= 5 * s; x += h) {
+      const double w = std::exp(-(x * x + y * y) / (2 * s * s));
+      all += w;
+      if ((x + r) * (x + r) + y * y <= r * r) in += w;
+    }
+  return in / all;
+}
+
+// A cylinder of radius r (mm) along z, as partial-volume fractions (16 x 16 subsamples per voxel),
+// or the box outside it (`hole`).
+std::vector<float> cylinder(const Dims& d, double cx, double cy, double r, bool hole) {
+  std::vector<float> f(d.count());
+  for (long j = 0; j < d.n[1]; ++j)
+    for (long i = 0; i < d.n[0]; ++i) {
+      int in = 0;
+      for (int b = 0; b < 16; ++b)
+        for (int a = 0; a < 16; ++a) {
+          const double x = (double(i) + (a + 0.5) / 16 - 0.5) * d.mm[0] - cx;
+          const double y = (double(j) + (b + 0.5) / 16 - 0.5) * d.mm[1] - cy;
+          in += x * x + y * y <= r * r;
+        }
+      const float share = float(in) / 256.0f;
+      for (long k = 0; k < d.n[2]; ++k) f[d.at(i, j, k)] = hole ? 1 - share : share;
+    }
+  return f;
+}
+
+TEST(BlurAtOutline, HalfAtAStraightEdgeLessAtAConvexOneMoreInAConcaveOne) {
+  const Dims d = dims(61, 61, 9, 0.8, 0.8, 3.0);
+  const double sigma = 3.0;
+  // A straight edge at x = 20.2 mm, across the whole box.
+  std::vector<float> half(d.count());
+  for (long k = 0; k < d.n[2]; ++k)
+    for (long j = 0; j < d.n[1]; ++j)
+      for (long i = 0; i < d.n[0]; ++i)
+        half[d.at(i, j, k)] = float(std::clamp(20.2 - (double(i) - 0.5) * d.mm[0], 0.0, d.mm[0]) / d.mm[0]);
+  const std::vector<float> straight = blurAtOutline(half, d, sigma, sigma);
+  EXPECT_NEAR(straight[d.at(25, 30, 4)], 0.5, 0.02);
+  EXPECT_TRUE(std::isnan(straight[d.at(50, 30, 4)])) << "far from the outline";
+  // A disc of radius 6 mm (convex: the blur gathers less of it) and a hole of the same radius
+  // (concave: more, 1 minus the disc's share), both against the integral.
+  const double cx = 30 * d.mm[0], cy = 30 * d.mm[1], r = 6.0;
+  const double share = gaussianShareOfDiscAtItsEdge(r, sigma);
+  ASSERT_LT(share, 0.45);
+  const std::vector<float> disc = blurAtOutline(cylinder(d, cx, cy, r, false), d, sigma, sigma);
+  const std::vector<float> hole = blurAtOutline(cylinder(d, cx, cy, r, true), d, sigma, sigma);
+  const size_t at_edge = d.at(30 + long(std::lround(r / d.mm[0])), 30, 4);
+  EXPECT_NEAR(disc[at_edge], share, 0.01);
+  EXPECT_NEAR(hole[at_edge], 1 - share, 0.01);
 }
 
 TEST(Valleys, AThinFatPlaneBetweenTwoTissuesIsAValleyAStepIsNot) {
