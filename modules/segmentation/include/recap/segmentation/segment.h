@@ -21,6 +21,7 @@ struct SegmentOptions {
   bool use_pet = true;
   double pet_min_contrast = 1.5;  // lesion is FDG-avid if peak >= this x background
   double pet_min_excess = 1.0;    //   and peak - background >= this (SUV)
+  double pet_fwhm_mm = 6.5;       // the PET scanner's point-spread function (clinical reconstructions: 5-8 mm)
 };
 
 struct PetEvidence {
