@@ -621,14 +621,15 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   double pet_level = kPetLevel;
   std::vector<size_t> calibration;  // the voxels the level was calibrated on (none if not calibrated)
   if (r.pet.avid) {
-    std::vector<float> at_ct_edge;
     for (size_t v = 0; v < n; ++v)
-      if (near_edge[v] && w_ct[v] >= 0.9f && q_pet[v] >= 0 && std::abs(f_ct[v] - 0.5f) < 0.2f) {
-        at_ct_edge.push_back(q_pet[v]);
-        calibration.push_back(v);
-      }
-    if (at_ct_edge.size() >= 10) pet_level = std::clamp(median(at_ct_edge), kPetLevelMin, kPetLevelMax);
-    else calibration.clear();
+      if (near_edge[v] && w_ct[v] >= 0.9f && q_pet[v] >= 0 && std::abs(f_ct[v] - 0.5f) < 0.2f) calibration.push_back(v);
+    if (calibration.size() >= 10) {
+      std::vector<float> at_ct_edge;
+      for (size_t v : calibration) at_ct_edge.push_back(q_pet[v]);
+      pet_level = std::clamp(median(at_ct_edge), kPetLevelMin, kPetLevelMax);
+    } else {
+      calibration.clear();
+    }
     r.pet.edge_level = pet_level;
     // The PET cut is low, and may leave part of a neighbour of the lesion's density (a vessel the
     // node lies on) in the delineated region; where the CT sees that neighbour against fat, its
