@@ -89,6 +89,8 @@ constexpr double kPetLevel = 0.41;
 // The PET cut of the delineation: a voxel of an FDG-avid lesion stands at least this share of the
 // way from the background to the lesion's peak.
 constexpr double kPetCutShare = 0.2;
+// A voxel this far below the seed's tissue is in the partial volume of the lesion's rim.
+constexpr double kRimBelowLesionHu = 15;
 // The range a lesion's own PET edge level is allowed (20-45 % measured on the test lesions).
 constexpr double kPetLevelMin = 0.2, kPetLevelMax = 0.6;
 // How far inside the delineated region (mm) the PET may place the edge.
@@ -416,6 +418,35 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     for (size_t v = 0; v < lesion.size(); ++v) {
       const double bg = std::min(double(local_bg[v]), r.pet.background + 0.5 * excess);
       lesion[v] = basin[v] && beyond[v] <= 9.0f && suv[v] >= bg + kPetCutShare * (r.pet.peak - bg);
+    }
+    // The cut does not shave the lesion's own rim against fat. The local background is that of the
+    // soft tissue nearby, and where a warm neighbour lies across fat (the aorta 7 mm off the tip of
+    // a para-aortic node: 1.7 SUV against the psoas's 0.8) it is that neighbour's uptake, not what
+    // reaches the lesion's tip; the tip's partial-volume voxels fell under the cut, the region ended
+    // two voxels inside the edge, beyond the CT's reach, and the PET drew the tip 1 mm short (too-small
+    // fu1 L2 on draws 17 and 21). A voxel of the basin next to the kept region and next to fat, in
+    // the partial volume (kRimBelowLesionHu under the seed's tissue) and above the cut against the
+    // lesion's overall background, stays. The last condition keeps a vessel's tip out: beside the
+    // new iliac node of pd-new-lesion the rule without it kept a vessel's voxels (LDi +1.01 -> +1.13).
+    {
+      const Mask kept = lesion;
+      for (long k = 0; k < d.n[2]; ++k)
+        for (long j = 0; j < d.n[1]; ++j)
+          for (long i = 0; i < d.n[0]; ++i) {
+            const size_t v = d.at(i, j, k);
+            if (kept[v] || !basin[v] || beyond[v] > 9.0f || cts[v] > mu0 - kRimBelowLesionHu ||
+                suv[v] < r.pet.background + kPetCutShare * excess)
+              continue;
+            bool by_kept = false, by_fat = false;
+            for (long dj = -1; dj <= 1; ++dj)
+              for (long di = -1; di <= 1; ++di) {
+                if (!d.contains(i + di, j + dj, k)) continue;
+                const size_t u = d.at(i + di, j + dj, k);
+                by_kept = by_kept || kept[u];
+                by_fat = by_fat || cts[u] < kFatSoftTissueMidHu;
+              }
+            if (by_kept && by_fat) lesion[v] = 1;
+          }
     }
     if (!lesion[seed]) {
       const size_t s2 = nearestInSlice(lesion, d, si, sj, sk, 3.0);
