@@ -424,9 +424,10 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     // a para-aortic node: 1.7 SUV against the psoas's 0.8) it is that neighbour's uptake, not what
     // reaches the lesion's tip; the tip's partial-volume voxels fell under the cut, the region ended
     // two voxels inside the edge, beyond the CT's reach, and the PET drew the tip 1 mm short (too-small
-    // fu1 L2 on draws 17 and 21). A voxel of the basin next to the kept region and next to fat, in
-    // the partial volume (kRimBelowLesionHu under the seed's tissue) and above the cut against the
-    // lesion's overall background, stays. The last condition keeps a vessel's tip out: beside the
+    // fu1 L2 on draws 17 and 21). A voxel of the tissue band (any watershed basin, within the 3 mm
+    // the PET decides) next to the kept region and next to fat, in the partial volume
+    // (kRimBelowLesionHu under the seed's tissue) and above the cut against the lesion's overall
+    // background, stays. The last condition keeps a vessel's tip out: beside the
     // new iliac node of pd-new-lesion the rule without it kept a vessel's voxels (LDi +1.01 -> +1.13).
     {
       const Mask kept = lesion;
