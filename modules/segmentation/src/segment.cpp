@@ -399,6 +399,8 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
                  r.pet.peak - r.pet.background >= o.pet_min_excess;
   }
   const double excess = r.pet.peak - r.pet.background;
+  // The PET cut against the lesion's overall background (the rim against fat and the end caps).
+  const double overall_cut = r.pet.background + kPetCutShare * excess;
   if (r.pet.avid) {
     // Blobs that are hot as a whole belong to the lesion (lobes of an irregular mass).
     std::vector<std::vector<float>> per(size_t(basins) + 1);
@@ -427,8 +429,8 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     // fu1 L2 on draws 17 and 21). A voxel of the tissue band (any watershed basin, within the 3 mm
     // the PET decides) next to the kept region and next to fat, in the partial volume
     // (kRimBelowLesionHu under the seed's tissue) and above the cut against the lesion's overall
-    // background, stays. The last condition keeps a vessel's tip out: beside the
-    // new iliac node of pd-new-lesion the rule without it kept a vessel's voxels (LDi +1.01 -> +1.13).
+    // background, stays. The last condition keeps a vessel's tip out: beside the new iliac node of
+    // pd-new-lesion the rule without it kept a vessel's voxels (LDi +1.01 -> +1.13).
     {
       const Mask kept = lesion;
       for (long k = 0; k < d.n[2]; ++k)
@@ -436,7 +438,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
           for (long i = 0; i < d.n[0]; ++i) {
             const size_t v = d.at(i, j, k);
             if (kept[v] || !basin[v] || beyond[v] > 9.0f || cts[v] > mu0 - kRimBelowLesionHu ||
-                suv[v] < r.pet.background + kPetCutShare * excess)
+                suv[v] < overall_cut)
               continue;
             bool by_kept = false, by_fat = false;
             for (long dj = -1; dj <= 1; ++dj)
@@ -788,7 +790,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   detail::fillHolesInPlane(r.mask, d);
   const auto [m_lo, m_hi] = sliceRange(r.mask, d);
   if (m_hi >= 0) {
-    const CapInputs in{cts, mu, fat_hu, r.pet.avid ? &suv : nullptr, r.pet.background + kPetCutShare * excess};
+    const CapInputs in{cts, mu, fat_hu, r.pet.avid ? &suv : nullptr, overall_cut};
     addEndCap(r, d, m_lo, m_lo - 1, in);
     addEndCap(r, d, m_hi, m_hi + 1, in);
   }
