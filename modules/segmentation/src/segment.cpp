@@ -155,6 +155,12 @@ constexpr double kPoolMinScale = 0.85;
 // liver), and kept only where this share of it lies within a voxel of the next slice's mask.
 constexpr double kCapContrastHu = 60, kCapWithinShare = 0.9;
 
+// The CT's level at the outline, corrected for the smoothing's blur, stays within these (a radius of
+// curvature of about 0.5 mm at sigma 1 mm); the outline's fraction is steepened this many times
+// before the blur that gives it.
+constexpr float kCtLevelMin = 0.3f, kCtLevelMax = 0.7f;
+constexpr float kCtOutlineSteepen = 4;
+
 // The ring around a region that gives its local background: from 1.5 voxels to max(4 mm, 3 voxels)
 // beyond it, as squared distances (mm^2) for pixels of `px` mm.
 struct Ring {
@@ -594,6 +600,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     pooled = detail::poolAlongShape(ctf, lesion, where, d, kPoolMinScale, slices);
   }
   const std::vector<float>& ctp = pooled.empty() ? ctf : pooled;
+  Mask read_between(n);  // where f_ct is the partial-volume fraction between the ring and the lesion
   for (size_t v = 0; v < n; ++v) {
     if (!lesion[v] && outside[v] > band_out) continue;
     if (lesion[v] && inside[v] > band_in &&
@@ -614,8 +621,10 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
       const bool beyond_lesion = mu > b ? cts[v] > mu : cts[v] < mu;
       if (beyond_lesion)
         f_ct[v] = float(std::clamp(1 - (std::abs(cts[v] - mu) - kCtNoiseHu) / o.band_above_hu, 0.0, 1.0));
-      else if (contrast > 1)
+      else if (contrast > 1) {
         f_ct[v] = float(std::clamp((ctp[v] - b) / (mu - b), 0.0, 1.0));
+        read_between[v] = 1;
+      }
     }
     if (junction[v] && !split_off[v]) {
       w_ct[v] = 1;
@@ -790,6 +799,29 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
         }
   }
   detail::completeAlongEllipses(r.fraction, w_ct, d, may_grow);
+  // The smoothing that steadies the CT (o.smooth_mm in-plane, with the voxel's own extent) moves the
+  // half-way level of a convex outline inwards, by about sigma^2 x curvature / 2, and of a concave
+  // one outwards: at the tips of a node of 18 x 13 mm about 0.1 mm each. As for the PET, the CT's
+  // level at a voxel it reads between the ring and the lesion is the share of the lesion that this
+  // blur gathers at the outline there (the outline as drawn, the ellipse's part included, its
+  // fraction steepened so that the blur is the smoothing's and not that of the fraction's own ramp),
+  // and the voxel's fraction is read again against it, with the CT's say. Not on a lesion of low
+  // contrast, whose CT is averaged across slices: there the outline's curvature from point to point
+  // is the noise's, and a level read from it deepened the noise's dents (cr baseline L3: SDi
+  // -1.08 ... +1.03 mm over draws 0-23).
+  if (pooled.empty()) {
+    const double blur = std::sqrt((unsmoothed.empty() ? o.smooth_mm * o.smooth_mm : 0.0) + px * px / 12);
+    std::vector<float> steep(n);
+    for (size_t v = 0; v < n; ++v)
+      steep[v] = std::clamp(0.5f + kCtOutlineSteepen * (r.fraction[v] - 0.5f), 0.0f, 1.0f);
+    const std::vector<float> gathered = detail::blurAtOutline(steep, d, blur, 0.0);
+    for (size_t v = 0; v < n; ++v) {
+      if (!read_between[v] || junction[v] || by_plane[v] || std::isnan(gathered[v])) continue;
+      const float level = std::clamp(gathered[v], kCtLevelMin, kCtLevelMax), f = f_ct[v];
+      const float again = f <= level ? 0.5f * f / level : 0.5f + 0.5f * (f - level) / (1 - level);
+      r.fraction[v] = std::min(r.fraction[v] + w_ct[v] * (again - f), ceiling[v]);
+    }
+  }
   // The final mask: the outline's inside, within two voxels of the delineated region (the outline
   // moves the boundary by a fraction of a voxel, it does not annex neighbours), opened again.
   r.mask.assign(d.count(), 0);
