@@ -4,9 +4,9 @@
 // short). One tip lies on the psoas, of the node's density: the delineated region held a strip of
 // the muscle, and the voxels along the contact that also touch the fat above read as the node's
 // edge against fat. The ring beyond them, mostly fat, gave the CT its full say there, and the CT drew
-// the tip a voxel and a half along the muscle. The CT's say at an edge voxel is now no more than at
-// its in-plane neighbours deeper in the region, where the ring showed the muscle, so the PET places
-// the tip: +0.63 and -0.12 mm. (The correction of the CT's level for its smoothing's blur, which
+// the tip a voxel and a half along the muscle. The share of the CT's say that tissue of the node's
+// density leaves an edge voxel is now no more than at its in-plane neighbours deeper in the region,
+// where the ring showed the muscle, so the PET places the tip: +0.63 and -0.12 mm. (The correction of the CT's level for its smoothing's blur, which
 // moves convex tips outwards, took the two draws to +1.21 and +1.23 mm without this.)
 #include <gtest/gtest.h>
 

@@ -161,6 +161,13 @@ constexpr double kCapContrastHu = 60, kCapWithinShare = 0.9;
 constexpr float kCtLevelMin = 0.3f, kCtLevelMax = 0.7f;
 constexpr float kCtOutlineSteepen = 4;
 
+// A position `x` (0..1) read against the edge's `level`: 0.5 at the level, linear to 0 and 1 on
+// either side (the PET's position between background and peak, the CT's partial-volume fraction).
+template <class T>
+T halfAtLevel(T x, T level) {
+  return x <= level ? T(0.5) * x / level : T(0.5) + T(0.5) * (x - level) / (1 - level);
+}
+
 // The ring around a region that gives its local background: from 1.5 voxels to max(4 mm, 3 voxels)
 // beyond it, as squared distances (mm^2) for pixels of `px` mm.
 struct Ring {
@@ -759,7 +766,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     double f_alt = soft_blobs[v];
     if (q_pet[v] >= 0 && to_split[v] > float(4 * px * px)) {
       const double q = q_pet[v];
-      f_alt = q <= level ? 0.5 * q / level : 0.5 + 0.5 * (q - level) / (1 - level);
+      f_alt = halfAtLevel(q, level);
     }
     return std::min(float(w_ct[v] * f_ct[v] + (1 - w_ct[v]) * f_alt), ceiling[v]);
   };
@@ -817,9 +824,8 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     const std::vector<float> gathered = detail::blurAtOutline(steep, d, blur, 0.0);
     for (size_t v = 0; v < n; ++v) {
       if (!read_between[v] || junction[v] || by_plane[v] || std::isnan(gathered[v])) continue;
-      const float level = std::clamp(gathered[v], kCtLevelMin, kCtLevelMax), f = f_ct[v];
-      const float again = f <= level ? 0.5f * f / level : 0.5f + 0.5f * (f - level) / (1 - level);
-      r.fraction[v] = std::min(r.fraction[v] + w_ct[v] * (again - f), ceiling[v]);
+      const float level = std::clamp(gathered[v], kCtLevelMin, kCtLevelMax);
+      r.fraction[v] = std::min(r.fraction[v] + w_ct[v] * (halfAtLevel(f_ct[v], level) - f_ct[v]), ceiling[v]);
     }
   }
   // The final mask: the outline's inside, within two voxels of the delineated region (the outline
