@@ -263,19 +263,160 @@ struct Attempt {
   bool touches_side = false;
 };
 
-Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& full, const Point3& seed_idx,
-                const Point3& seed_mm, double half_mm, const SegmentOptions& o) {
+// One delineation of the lesion at a seed, in a box of half_mm around it, stage by stage (run() calls
+// them in order). The stages share the state below, each filling in what the later ones read; a
+// stage that returns false has written the reason into the result, and the attempt ends there.
+class Delineation {
+ public:
+  Delineation(const dicom::Image& ct, const dicom::Image* pet, const Frame& full, const Point3& seed_idx,
+              const Point3& seed_mm, double half_mm, const SegmentOptions& o);
+  Attempt run();
+
+ private:
+  // Soft tissue of the lesion's density connected to the seed, split into blobs at necks.
+  bool findSeedTissue();
+  // The PET: the lesion's peak, the background around it, the local background, and whether the
+  // lesion is FDG-avid.
+  void readPetContext();
+  // On an FDG-avid lesion, the blobs and voxels the PET takes as lesion.
+  void cutByPet();
+  // The in-plane opening, and whether the region reaches the side of the box.
+  bool openRegion();
+  // The lesion's HU, the ring around it and what that ring holds.
+  void readRing();
+  // Per voxel near the edge: the CT's fraction and say, the PET's position, the CT's ceiling beyond.
+  void readEdges();
+  // The PET's level at the CT's edge, and the lesion's cold parts of its own density.
+  void calibratePetLevel();
+  // The CT's say along a contact with tissue of the lesion's density.
+  void limitSayAlongContacts();
+  // Edge voxels beside a thin fat plane.
+  void readBesideFatPlanes();
+  // The fraction from the CT and the PET, the PET's level by the outline's shape, the ellipse.
+  void drawOutline();
+  // The CT's level at the outline, corrected for the smoothing's blur.
+  void correctCtLevel();
+  // The mask, its end caps, its volume and the reason.
+  void finalMask();
+
+  // Where the PET stands between the local background and the lesion's peak (0 to 1).
+  double petPosition(size_t v) const;
+  // The CT's say fades as the share of tissue like the lesion's around a voxel rises.
+  float alikeFactor(const std::vector<float>& alike, const std::vector<float>& weight, size_t v) const;
+
+  const dicom::Image& ct;
+  const dicom::Image* pet;
+  const Frame& full;
+  const SegmentOptions& o;
   Attempt at;
   LesionSegmentation& r = at.result;
+  Dims d;
+  size_t n = 0;                 // voxels in the box
+  long si = 0, sj = 0, sk = 0;  // the seed's voxel in the box
+
+  // findSeedTissue
+  std::vector<float> cts;  // the CT in the box, smoothed in-plane
+  double mu0 = 0;          // the seed's tissue (HU)
+  Mask band, valley, tissue;
+  size_t seed = 0;
+  std::vector<int> basin;
+  int seed_basin = 0, basins = 0;
+  Mask lesion;  // the delineated region
+  Mask blobs;   // the watershed blobs taken as lesion
+  // readPetContext
+  std::vector<float> suv, local_bg;  // local_bg: the PET background near each voxel
+  // The PET's blur in the box (mm, in-plane and across slices): the scanner's point-spread function
+  // with the PET's voxels and the resampling onto the CT's grid (each a box of the PET's spacing,
+  // variance spacing^2 / 12).
+  std::array<double, 2> pet_sigma{0, 0};
+  // cutByPet
+  double excess = 0;       // the lesion's peak over its background (SUV)
+  double overall_cut = 0;  // the PET cut against the lesion's overall background
+  // readRing
+  std::vector<float> inside, outside;  // squared distances (mm^2) into and out of the region
+  double px = 0;                       // the finer in-plane spacing
+  double mu = 0;                       // the lesion's HU
+  std::vector<float> unsmoothed;       // the CT unsmoothed, for a lesion on a single slice
+  double ring_median = 0;
+  bool hypodense = false;
+  // ring_alike: how much of the ring is tissue of the lesion's own density, as a share of alike_w
+  // (smoothed); raw_alike and raw_alike_w before the smoothing.
+  std::vector<float> ring_sum, ring_w, ring_alike, alike_w, raw_alike, raw_alike_w;
+  std::vector<float> soft_blobs, to_split;
+  Mask split_off;
+  float band_out = 0, band_in = 0;
+  // Per boundary voxel: the CT fraction and its weight (CT contrast against the local background),
+  // and the PET's position between local background and peak.
+  std::vector<float> w_ct, w_contrast, f_ct, q_pet;
+  std::vector<uint8_t> near_edge;
+  // ceiling: the most lesion the CT allows a voxel more than a voxel beyond the delineated region
+  // (2 where it says nothing); lung_hu: the box's lung.
+  std::vector<float> ceiling;
+  double lung_hu = 0;
+  // Where the PET cut the delineated region (at 20 % of the way from background to peak), the edge
+  // at the lesion's own PET level may lie deeper than the CT's band: the band there reaches as far
+  // in as the PET stays below the highest level an edge can have.
+  float band_in_pet = 0;
+  // readEdges
+  Mask junction;
+  // The CT the fraction is read from: on a lesion of low contrast, averaged along its shape over
+  // neighbouring slices (pooled; empty otherwise); `slices` counts them.
+  std::vector<uint8_t> slices;
+  std::vector<float> pooled;
+  Mask read_between;  // where f_ct is the partial-volume fraction between the ring and the lesion
+  // calibratePetLevel: the PET level that marks this lesion's edge. Where the CT draws the edge
+  // (against fat, lung, liver), the PET stands at a fraction of the way from background to peak that
+  // depends on the lesion's size and shape and on the scanner's blur; the same fraction then places
+  // the edge where only the PET can (a vessel, muscle or organ of the lesion's density).
+  double pet_level = kPetLevel;
+  std::vector<size_t> calibration;  // the voxels the level was calibrated on (none if not calibrated)
+  // readBesideFatPlanes
+  double fat_hu = 0;  // the box's fat (NaN where it holds too little to tell)
+  Mask by_plane;
+  // drawOutline
+  std::vector<uint8_t> may_grow;
+};
+
+Delineation::Delineation(const dicom::Image& ct_image, const dicom::Image* pet_image, const Frame& full_frame,
+                         const Point3& seed_idx, const Point3& seed_mm, double half_mm, const SegmentOptions& options)
+    : ct(ct_image), pet(pet_image), full(full_frame), o(options) {
   r.seed_mm = seed_mm;
   r.box = boxAround(full, seed_idx, half_mm);
-  Dims d;
   d.n = r.box.frame.size;
   d.mm = r.box.frame.spacing;
-  const long si = std::lround(seed_idx[0]) - r.box.offset[0], sj = std::lround(seed_idx[1]) - r.box.offset[1],
-             sk = std::lround(seed_idx[2]) - r.box.offset[2];
+  n = d.count();
+  si = std::lround(seed_idx[0]) - r.box.offset[0];
+  sj = std::lround(seed_idx[1]) - r.box.offset[1];
+  sk = std::lround(seed_idx[2]) - r.box.offset[2];
+}
 
-  std::vector<float> cts = cut(ct, r.box);
+Attempt Delineation::run() {
+  if (!findSeedTissue()) return std::move(at);
+  readPetContext();
+  cutByPet();
+  if (!openRegion()) return std::move(at);
+  readRing();
+  readEdges();
+  calibratePetLevel();
+  limitSayAlongContacts();
+  readBesideFatPlanes();
+  drawOutline();
+  correctCtLevel();
+  finalMask();
+  return std::move(at);
+}
+
+double Delineation::petPosition(size_t v) const {
+  const double bg = std::min(double(local_bg[v]), r.pet.background + 0.5 * excess);
+  return std::clamp((suv[v] - bg) / (r.pet.peak - bg), 0.0, 1.0);
+}
+
+float Delineation::alikeFactor(const std::vector<float>& alike, const std::vector<float>& weight, size_t v) const {
+  return float(std::clamp(1 - (alike[v] / weight[v] - kAlikeFrom) / kAlikeSpan, 0.0f, 1.0f));
+}
+
+bool Delineation::findSeedTissue() {
+  cts = cut(ct, r.box);
   detail::smoothInPlane(cts, d, o.smooth_mm);
 
   // The seed's own tissue: median of the smoothed CT in a 2 mm disc on its slice.
@@ -291,16 +432,16 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // median is a coin toss about the lower limit (-32 to -44 HU over nine noise draws of a 4 mm node
   // on 5 mm slices, whose upper quartile stays at -16 to -23 HU).
   auto softTissue = [&](double hu) { return hu >= o.min_lesion_hu && hu <= o.max_lesion_hu; };
-  double mu0 = median(near);
+  mu0 = median(near);
   if (!softTissue(mu0)) {
     const double upper = quantile(near, 0.75);
     if (softTissue(upper)) mu0 = upper;
   }
   if (!softTissue(mu0)) {
-    r.reason = "no soft tissue at the seed " + pointText(seed_mm) + " mm: " + fmt(mu0, 0) + " HU (" +
+    r.reason = "no soft tissue at the seed " + pointText(r.seed_mm) + " mm: " + fmt(mu0, 0) + " HU (" +
                (mu0 < o.min_lesion_hu ? (mu0 < kLungBelowHu ? "air or lung" : "fat") : "bone or contrast") +
                "); a lesion needs " + fmt(o.min_lesion_hu, 0) + " to " + fmt(o.max_lesion_hu, 0) + " HU";
-    return at;
+    return false;
   }
 
   // Soft tissue of the lesion's density connected to the seed.
@@ -311,40 +452,38 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // volume, whose densest voxels stand well above the disc's median.
   const double band_high = (mu0 < 0 ? std::max(mu0, double(*std::max_element(near.begin(), near.end()))) : mu0) +
                            o.band_above_hu;
-  Mask band(d.count());
+  band.assign(d.count(), 0);
   for (size_t v = 0; v < band.size(); ++v)
     band[v] = cts[v] >= band_low && cts[v] <= band_high;
   // A thin fat plane between the lesion and a neighbour of its density (a node just off the psoas)
   // is filled in by blur and smoothing; its valley is not the lesion's tissue (and its edge voxels
   // read the fat plane, below).
-  const Mask valley = detail::valleysInPlane(cts, d, kValleyHu, 2.5);
+  valley = detail::valleysInPlane(cts, d, kValleyHu, 2.5);
   for (size_t v = 0; v < band.size(); ++v) band[v] = band[v] && !valley[v];
-  size_t seed = d.at(si, sj, sk);
+  seed = d.at(si, sj, sk);
   if (!band[seed]) seed = nearestInSlice(band, d, si, sj, sk, 2.0);
   if (seed == std::string::npos) {
-    r.reason = "no tissue of the lesion's density within 2 mm of the seed " + pointText(seed_mm) + " mm";
-    return at;
+    r.reason = "no tissue of the lesion's density within 2 mm of the seed " + pointText(r.seed_mm) + " mm";
+    return false;
   }
-  Mask tissue = detail::componentOf(band, d, seed);
+  tissue = detail::componentOf(band, d, seed);
   detail::fillHolesInPlane(tissue, d);
 
   // Split blobs joined by necks (a node touching a vessel, muscle or organ of the same density).
   std::vector<float> depth = detail::distanceInside(tissue, d, false);
   for (float& v : depth) v = std::sqrt(v);
-  const std::vector<int> basin = detail::watershedByDynamics(depth, tissue, d, float(o.split_depth_mm));
-  const int seed_basin = basin[seed];
-  int basins = 0;
+  basin = detail::watershedByDynamics(depth, tissue, d, float(o.split_depth_mm));
+  seed_basin = basin[seed];
+  basins = 0;
   for (int b : basin) basins = std::max(basins, b);
-  Mask lesion(d.count());
+  lesion.assign(d.count(), 0);
   for (size_t v = 0; v < lesion.size(); ++v) lesion[v] = basin[v] == seed_basin;
-  Mask blobs = lesion;  // the watershed blobs taken as lesion
+  blobs = lesion;
+  return true;
+}
 
+void Delineation::readPetContext() {
   // PET: is the lesion avid, and which neighbouring blobs share its uptake?
-  std::vector<float> suv, local_bg;  // local_bg: the PET background near each voxel
-  // The PET's blur in the box (mm, in-plane and across slices): the scanner's point-spread function
-  // with the PET's voxels and the resampling onto the CT's grid (each a box of the PET's spacing,
-  // variance spacing^2 / 12).
-  std::array<double, 2> pet_sigma{0, 0};
   if (pet && o.use_pet) {
     suv = resample(*pet, r.box.frame, -1.0f);
     if (suv[seed] >= 0) r.pet.available = true;
@@ -411,9 +550,12 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     r.pet.avid = r.pet.peak >= o.pet_min_contrast * r.pet.background &&
                  r.pet.peak - r.pet.background >= o.pet_min_excess;
   }
-  const double excess = r.pet.peak - r.pet.background;
+}
+
+void Delineation::cutByPet() {
+  excess = r.pet.peak - r.pet.background;
   // The PET cut against the lesion's overall background (the rim against fat and the end caps).
-  const double overall_cut = r.pet.background + kPetCutShare * excess;
+  overall_cut = r.pet.background + kPetCutShare * excess;
   if (r.pet.avid) {
     // Blobs that are hot as a whole belong to the lesion (lobes of an irregular mass).
     std::vector<std::vector<float>> per(size_t(basins) + 1);
@@ -471,6 +613,9 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     lesion = detail::componentOf(lesion, d, seed);
     detail::fillHolesInPlane(lesion, d);
   }
+}
+
+bool Delineation::openRegion() {
   // An in-plane opening removes rims and spurs one or two voxels thick: partial-volume voxels along
   // an organ's surface (liver against fat) fall in the lesion's density band and touch it.
   const double r_open = 1.5 * std::max(d.mm[0], d.mm[1]);
@@ -478,8 +623,8 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   size_t count = 0;
   for (uint8_t m : lesion) count += m;
   if (!count) {
-    r.reason = "nothing separable from its surroundings at the seed " + pointText(seed_mm) + " mm";
-    return at;
+    r.reason = "nothing separable from its surroundings at the seed " + pointText(r.seed_mm) + " mm";
+    return false;
   }
   // A region that reaches the side of the box (where the box is not the image's edge) is not a
   // lesion standing out from normal anatomy at this size of box.
@@ -498,20 +643,23 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
           break;
         }
       }
+  return true;
+}
 
+void Delineation::readRing() {
   // Sub-voxel outline: the lesion fraction of each voxel near the boundary, from the CT where the
   // lesion differs from what lies outside it (fat, lung, liver), else from the PET (half-way
   // between lesion and background uptake), else from the voxel mask.
-  const std::vector<float> inside = detail::distanceInside(lesion, d, true);
-  const std::vector<float> outside = detail::distanceOutside(lesion, d, true);
-  const double px = std::min(d.mm[0], d.mm[1]);
+  inside = detail::distanceInside(lesion, d, true);
+  outside = detail::distanceOutside(lesion, d, true);
+  px = std::min(d.mm[0], d.mm[1]);
   std::vector<float> core;
   for (size_t v = 0; v < lesion.size(); ++v)
     if (inside[v] >= float(4 * px * px)) core.push_back(cts[v]);
   if (core.size() < 5)
     for (size_t v = 0; v < lesion.size(); ++v)
       if (lesion[v]) core.push_back(cts[v]);
-  const double mu = median(core);
+  mu = median(core);
   r.lesion_hu = mu;
   // The CT the partial-volume fraction is read from. A lesion delineated on a single slice is
   // shorter than two slices: the slab each of its voxels averages holds only part of it, so its
@@ -520,94 +668,83 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // would average that cliff with the fat outside and move the half-way level inwards (a 12 mm node
   // on 5 mm slices measured 1.4 mm short); on such a lesion the fraction reads the CT unsmoothed.
   const auto [k_lo, k_hi] = sliceRange(lesion, d);
-  std::vector<float> unsmoothed;
   if (k_hi == k_lo) unsmoothed = cut(ct, r.box);
   const Ring around(px);
-  double ring_median = mu;
+  ring_median = mu;
   {
     std::vector<float> ring;
     for (size_t v = 0; v < lesion.size(); ++v)
       if (around.holds(outside[v])) ring.push_back(cts[v]);
     if (!ring.empty()) ring_median = median(ring);
   }
-  const bool hypodense = ring_median > mu + kHypodenseHu;
-  const std::vector<float>& ctf = unsmoothed.empty() ? cts : unsmoothed;
-  // Where the PET stands between the local background and the lesion's peak (0 to 1).
-  auto petPosition = [&](size_t v) {
-    const double bg = std::min(double(local_bg[v]), r.pet.background + 0.5 * excess);
-    return std::clamp((suv[v] - bg) / (r.pet.peak - bg), 0.0, 1.0);
-  };
+  hypodense = ring_median > mu + kHypodenseHu;
   // ring_alike: how much of the ring is tissue of the lesion's own density (a vessel, bowel, muscle
   // beside it), where the CT cannot tell lesion from neighbour even if fat lies nearby.
-  std::vector<float> ring_sum(d.count()), ring_w(d.count()), ring_alike(d.count());
+  ring_sum.assign(d.count(), 0.0f);
+  ring_w.assign(d.count(), 0.0f);
+  ring_alike.assign(d.count(), 0.0f);
   for (size_t v = 0; v < ring_sum.size(); ++v)
     if (around.holds(outside[v])) {
       ring_sum[v] = cts[v];
       ring_w[v] = 1;
       ring_alike[v] = tissue[v] && std::abs(cts[v] - mu) <= kAlikeHu;
     }
-  std::vector<float> alike_w = ring_w;  // the weights ring_alike is a share of
+  alike_w = ring_w;
   detail::smoothInPlane(ring_sum, d, 2.0);
   detail::smoothInPlane(ring_w, d, 2.0);
   // Against tissue of the same density that the watershed split off (a vessel, a muscle), the
   // outline is the split itself: the PET's half-way level is drawn inwards at a lesion's narrow
   // tips by the PET blur. Elsewhere (a lesion within an organ) the PET places it.
-  std::vector<float> soft_blobs(d.count());
-  Mask split_off(d.count());
+  soft_blobs.assign(d.count(), 0.0f);
+  split_off.assign(d.count(), 0);
   for (size_t v = 0; v < soft_blobs.size(); ++v) {
     soft_blobs[v] = blobs[v];
     split_off[v] = basin[v] && !blobs[v];
   }
   detail::smoothInPlane(soft_blobs, d, 0.5 * px);
-  const std::vector<float> to_split = detail::distanceOutside(split_off, d, true);
-  const float band_out = float(std::pow(3 * px, 2)), band_in = float(std::pow(3 * px, 2));
-  // Per boundary voxel: the CT fraction and its weight (CT contrast against the local background),
-  // and the PET's position between local background and peak.
-  const size_t n = d.count();
-  std::vector<float> w_ct(n, 0.0f), w_contrast(n, 0.0f), f_ct(n, 0.0f), q_pet(n, -1.0f);
-  // The CT's say fades as the share of tissue like the lesion's around a voxel rises.
-  auto alikeFactor = [&](const std::vector<float>& alike, const std::vector<float>& weight, size_t v) {
-    return float(std::clamp(1 - (alike[v] / weight[v] - kAlikeFrom) / kAlikeSpan, 0.0f, 1.0f));
-  };
-  std::vector<float> raw_alike = ring_alike, raw_alike_w = alike_w;
+  to_split = detail::distanceOutside(split_off, d, true);
+  band_out = float(std::pow(3 * px, 2));
+  band_in = float(std::pow(3 * px, 2));
+  w_ct.assign(n, 0.0f);
+  w_contrast.assign(n, 0.0f);
+  f_ct.assign(n, 0.0f);
+  q_pet.assign(n, -1.0f);
+  raw_alike = ring_alike;
+  raw_alike_w = alike_w;
   detail::smoothInPlane(ring_alike, d, 2.0);
   detail::smoothInPlane(alike_w, d, 2.0);
-  std::vector<uint8_t> near_edge(n, 0);
-  // ceiling: the most lesion the CT allows a voxel more than a voxel beyond the delineated region
-  // (2 where it says nothing); lung_hu: the box's lung.
-  std::vector<float> ceiling(n, 2.0f);
-  double lung_hu = std::nan("");
+  near_edge.assign(n, 0);
+  ceiling.assign(n, 2.0f);
+  lung_hu = std::nan("");
   {
     std::vector<float> lung;
     for (size_t v = 0; v < n; ++v)
       if (cts[v] < kPureLungBelowHu) lung.push_back(cts[v]);
     if (lung.size() >= 20) lung_hu = median(lung);
   }
-  // Where the PET cut the delineated region (at 20 % of the way from background to peak), the edge
-  // at the lesion's own PET level may lie deeper than the CT's band: the band there reaches as far
-  // in as the PET stays below the highest level an edge can have.
-  const float band_in_pet = float(std::pow(std::max(3 * px, kPetBandMm), 2));
+  band_in_pet = float(std::pow(std::max(3 * px, kPetBandMm), 2));
+}
+
+void Delineation::readEdges() {
   // Where fat meets tissue denser than a hypodense lesion (the liver's surface beside a lesion at
   // its edge), the partial-volume voxels between them pass through the lesion's HU and drew beaks
   // along the surface: a voxel with fat on one side and the denser tissue on the other is neither.
-  Mask junction(n);
+  const std::vector<float>& ctf = unsmoothed.empty() ? cts : unsmoothed;
+  junction.assign(n, 0);
   if (hypodense) {
     Mask where(n);
     for (size_t v = 0; v < n; ++v) where[v] = lesion[v] ? inside[v] <= band_in : outside[v] <= band_out;
     junction = detail::junctionsInPlane(ctf, d, float(mu - kJunctionLowHu), float(mu + kJunctionHighHu),
                                         kJunctionReachVoxels, where);
   }
-  // The CT the fraction is read from: on a lesion of low contrast, averaged along its shape over
-  // neighbouring slices; `slices` counts them.
-  std::vector<uint8_t> slices(n, 1);
-  std::vector<float> pooled;
+  slices.assign(n, 1);
   if (std::abs(ring_median - mu) < kCtSayFromHu + kCtSaySpanHu) {
     Mask where(n);
     for (size_t v = 0; v < n; ++v) where[v] = lesion[v] || outside[v] <= band_out;
     pooled = detail::poolAlongShape(ctf, lesion, where, d, kPoolMinScale, slices);
   }
   const std::vector<float>& ctp = pooled.empty() ? ctf : pooled;
-  Mask read_between(n);  // where f_ct is the partial-volume fraction between the ring and the lesion
+  read_between.assign(n, 0);
   for (size_t v = 0; v < n; ++v) {
     if (!lesion[v] && outside[v] > band_out) continue;
     if (lesion[v] && inside[v] > band_in &&
@@ -664,12 +801,9 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
       }
     }
   }
-  // The PET level that marks this lesion's edge: where the CT draws the edge (against fat, lung,
-  // liver), the PET stands at a fraction of the way from background to peak that depends on the
-  // lesion's size and shape and on the scanner's blur; the same fraction then places the edge
-  // where only the PET can (a vessel, muscle or organ of the lesion's density).
-  double pet_level = kPetLevel;
-  std::vector<size_t> calibration;  // the voxels the level was calibrated on (none if not calibrated)
+}
+
+void Delineation::calibratePetLevel() {
   if (r.pet.avid) {
     for (size_t v = 0; v < n; ++v)
       if (near_edge[v] && w_ct[v] >= 0.9f && q_pet[v] >= 0 && std::abs(f_ct[v] - 0.5f) < 0.2f) calibration.push_back(v);
@@ -700,6 +834,9 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
         if (w_contrast[v] > 0) w_ct[v] = w_contrast[v] * alikeFactor(raw_alike, raw_alike_w, v);
     }
   }
+}
+
+void Delineation::limitSayAlongContacts() {
   // Where a lesion's tip lies on tissue of its own density (the psoas under a new iliac node), the
   // voxels along the contact that also touch fat read as the lesion's edge against fat, and the ring
   // beyond them, mostly fat, gave the CT its full say there: the CT cannot tell whose edge that is,
@@ -728,8 +865,10 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
           w_ct[v] = std::min(own_say[v], w_contrast[v] * share);
         }
   }
-  // The box's fat (NaN where it holds too little to tell).
-  double fat_hu = std::nan("");
+}
+
+void Delineation::readBesideFatPlanes() {
+  fat_hu = std::nan("");
   {
     std::vector<float> fat;
     for (size_t v = 0; v < n; ++v)
@@ -741,7 +880,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // neighbour beyond the plane, and the ring's mean holds that neighbour, so such a voxel (within
   // two voxels and 2 mm of the plane, at most a voxel outside the delineated region) reads the
   // unsmoothed CT against the box's fat, with the CT's full say. The ellipse does not overwrite it.
-  Mask by_plane(n);
+  by_plane.assign(n, 0);
   {
     const std::vector<float> raw = unsmoothed.empty() ? cut(ct, r.box) : unsmoothed;
     Mask plane(n);
@@ -761,6 +900,9 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
         }
     }
   }
+}
+
+void Delineation::drawOutline() {
   // The outline's fraction at a voxel near the edge, with the PET's edge at `level` there.
   auto edgeFraction = [&](size_t v, double level) {
     double f_alt = soft_blobs[v];
@@ -778,7 +920,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
   // The ellipse carries the outline across a contact, but not into tissue where the PET stands well
   // below the lesion's edge level: a lobulated mass is not an ellipse, and the bowel under its
   // indentation is not lesion.
-  std::vector<uint8_t> may_grow(n);
+  may_grow.assign(n, 0);
   for (size_t v = 0; v < n; ++v)
     may_grow[v] = by_plane[v] ? detail::kLeftAlone : !(q_pet[v] >= 0 && q_pet[v] < kGrowShare * pet_level);
   // The PET's level at the edge depends on the outline's shape as well as on the lesion's size: the
@@ -806,6 +948,9 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
         }
   }
   detail::completeAlongEllipses(r.fraction, w_ct, d, may_grow);
+}
+
+void Delineation::correctCtLevel() {
   // The smoothing that steadies the CT (o.smooth_mm in-plane, with the voxel's own extent) moves the
   // half-way level of a convex outline inwards, by about sigma^2 x curvature / 2, and of a concave
   // one outwards: at the tips of a node of 18 x 13 mm about 0.1 mm each. As for the PET, the CT's
@@ -828,6 +973,9 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
       r.fraction[v] = std::min(r.fraction[v] + w_ct[v] * (halfAtLevel(f_ct[v], level) - f_ct[v]), ceiling[v]);
     }
   }
+}
+
+void Delineation::finalMask() {
   // The final mask: the outline's inside, within two voxels of the delineated region (the outline
   // moves the boundary by a fraction of a voxel, it does not annex neighbours), opened again.
   r.mask.assign(d.count(), 0);
@@ -860,7 +1008,7 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
     addEndCap(r, d, m_lo, m_lo - 1, in);
     addEndCap(r, d, m_hi, m_hi + 1, in);
   }
-  count = 0;
+  size_t count = 0;
   for (uint8_t m : r.mask) count += m;
   r.volume_ml = double(count) * d.mm[0] * d.mm[1] * d.mm[2] / 1000.0;
   r.found = count > 0;
@@ -872,8 +1020,12 @@ Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& fu
                                                             fmt(r.pet.background, 2) + " SUV)"
                                                       : " (no PET)");
   r.reason = r.found ? how + "; lesion " + fmt(mu, 0) + " HU, " + fmt(r.volume_ml, 2) + " ml"
-                     : "nothing left at the seed " + pointText(seed_mm) + " mm after delineation";
-  return at;
+                     : "nothing left at the seed " + pointText(r.seed_mm) + " mm after delineation";
+}
+
+Attempt attempt(const dicom::Image& ct, const dicom::Image* pet, const Frame& full, const Point3& seed_idx,
+                const Point3& seed_mm, double half_mm, const SegmentOptions& o) {
+  return Delineation(ct, pet, full, seed_idx, seed_mm, half_mm, o).run();
 }
 
 }  // namespace
