@@ -14,8 +14,9 @@ namespace recap::segmentation::detail {
 // CT-drawn points fit an ellipse (RMS under 0.7 voxel), the voxels the CT does not decide
 // (w_ct < 0.5) near that ellipse take its inside as their fraction. `may_grow` per voxel: 1 the
 // ellipse may move the outline either way, 0 only inwards, kLeftAlone not at all (a local rule has
-// placed the voxel's crossings: they are not counted, and are fitted with the CT-drawn points only
-// if the ellipse still fits with them).
+// placed the voxel's crossings against a thin fat plane, with the CT's full say: they count as
+// CT-drawn towards the 60 %, and are fitted with the CT-drawn points only if the ellipse still fits
+// with them).
 constexpr uint8_t kLeftAlone = 2;
 void completeAlongEllipses(std::vector<float>& fraction, const std::vector<float>& w_ct, const Dims& d,
                            const std::vector<uint8_t>& may_grow);
