@@ -19,8 +19,9 @@
 namespace recap::test {
 
 // The reason of the error loading `file` raises, "" when it loads. Expects the header to read and
-// the error, if any, to be CorruptInput naming the file.
-inline std::string loadProblem(const std::filesystem::path& file) {
+// the error, if any, to be CorruptInput naming the file. A PET slice loads in `options`' units (Raw
+// for one that is not attenuation-corrected, whose SUV recap refuses before decoding it).
+inline std::string loadProblem(const std::filesystem::path& file, const dicom::LoadOptions& options = {}) {
   const dicom::ReadResult r = dicom::readHeader(file);
   EXPECT_EQ(r.outcome, dicom::ReadOutcome::Ok) << file << ": " << r.problem;
   dicom::Series series;
@@ -28,7 +29,7 @@ inline std::string loadProblem(const std::filesystem::path& file) {
   series.uid = r.header.series_uid;
   series.instances.push_back(r.header);
   try {
-    (void)dicom::loadVolume(series);
+    (void)dicom::loadVolume(series, options);
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::CorruptInput) << e.what();
     EXPECT_EQ(e.file(), file.string());
@@ -48,11 +49,12 @@ inline std::string fileBytes(const std::filesystem::path& file) {
 }
 
 // loadProblem of `bytes` written to a temporary file (named after `name` and the process), removed after.
-inline std::string loadProblemOfBytes(const std::string& bytes, const std::string& name) {
+inline std::string loadProblemOfBytes(const std::string& bytes, const std::string& name,
+                                      const dicom::LoadOptions& options = {}) {
   const std::filesystem::path p =
       std::filesystem::temp_directory_path() / ("recap_" + name + "_" + std::to_string(::getpid()) + ".dcm");
   std::ofstream(p, std::ios::binary) << bytes;
-  const std::string reason = loadProblem(p);
+  const std::string reason = loadProblem(p, options);
   std::filesystem::remove(p);
   return reason;
 }

@@ -202,7 +202,54 @@ std::string codestreamProblem(const char* p, size_t n, size_t offset, const Imag
   return {};
 }
 
+constexpr unsigned kSoi = 0xffd8, kSof55 = 0xfff7, kSos = 0xffda;
+
+// JPEG markers that stand alone, without a length: SOI, EOI, RSTn, TEM.
+bool jpegHasNoLength(unsigned marker) {
+  return marker == 0xffd8 || marker == 0xffd9 || (marker >= 0xffd0 && marker <= 0xffd7) || marker == 0xff01;
+}
+
 }  // namespace
+
+std::string jpegLsHeaderProblem(const char* p, size_t n, const ImageShape& shape) {
+  const std::string in = " of the first fragment";
+  if (n < 2 || be(p, 2) != kSoi) return "the first JPEG-LS fragment does not start with SOI (FFD8)";
+  size_t at = 2;
+  for (;;) {
+    while (n - at >= 2 && static_cast<unsigned char>(p[at]) == 0xff && static_cast<unsigned char>(p[at + 1]) == 0xff)
+      ++at;  // fill bytes
+    if (n - at < 2) return "the first JPEG-LS fragment ends before its frame header (SOF55)";
+    const unsigned marker = static_cast<unsigned>(be(p + at, 2));
+    if ((marker & 0xff00) != 0xff00)
+      return "JPEG-LS byte " + std::to_string(at) + in + " is not a marker where one must be";
+    at += 2;
+    if (jpegHasNoLength(marker)) continue;
+    if (n - at < 2) return "JPEG-LS marker segment " + hex4(marker) + " at byte " + std::to_string(at - 2) + in + " ends in its length";
+    const size_t length = static_cast<size_t>(be(p + at, 2));
+    if (length < 2 || length > n - at)
+      return "JPEG-LS marker segment " + hex4(marker) + " at byte " + std::to_string(at - 2) + in + " declares " +
+             std::to_string(length) + " bytes, the fragment holds " + std::to_string(n - at) + " from its length on";
+    if (marker == kSos) return "the first JPEG-LS fragment starts a scan before its frame header (SOF55)";
+    if (marker == kSof55) {
+      const std::string where = "JPEG-LS frame header (SOF55) at byte " + std::to_string(at - 2) + in;
+      if (length < 8) return where + " holds " + std::to_string(length) + " bytes, too few for its fields";
+      const int precision = static_cast<unsigned char>(p[at + 2]);
+      const uint64_t y = be(p + at + 3, 2), x = be(p + at + 5, 2), components = static_cast<unsigned char>(p[at + 7]);
+      if (x != uint64_t(shape.cols) || y != uint64_t(shape.rows))
+        return where + " declares an image of " + std::to_string(x) + " x " + std::to_string(y) +
+               " pixels, the data set's Columns x Rows is " + std::to_string(shape.cols) + " x " +
+               std::to_string(shape.rows);
+      if (components != uint64_t(shape.samples))
+        return where + " declares " + std::to_string(components) +
+               " component(s), the data set's SamplesPerPixel is " + std::to_string(shape.samples);
+      if (precision < 2 || precision > shape.bits_allocated)
+        return where + " declares " + std::to_string(precision) + "-bit samples, BitsAllocated is " +
+               std::to_string(shape.bits_allocated);
+      return {};
+    }
+    at += length;
+  }
+}
 
 std::string jpeg2000HeaderProblem(const char* p, size_t n, const ImageShape& shape) {
   static const unsigned char kJp2Signature[12] = {0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a};
@@ -229,7 +276,7 @@ std::string jpeg2000HeaderProblem(const char* p, size_t n, const ImageShape& sha
   }
 }
 
-std::string encapsulationProblem(const std::string& bytes, const ImageShape* jpeg2000) {
+std::string encapsulationProblem(const std::string& bytes, const ImageShape* jpeg2000, const ImageShape* jpeg_ls) {
   size_t at = 0;
   if (std::string problem = findPixelData(bytes, at); !problem.empty()) return problem;
   size_t first_fragment = 0, first_fragment_length = 0;
@@ -243,6 +290,7 @@ std::string encapsulationProblem(const std::string& bytes, const ImageShape* jpe
                " bytes (must be 0)";
       if (item < 2) return "the pixel data holds no fragment after its basic offset table";
       if (jpeg2000) return jpeg2000HeaderProblem(bytes.data() + first_fragment, first_fragment_length, *jpeg2000);
+      if (jpeg_ls) return jpegLsHeaderProblem(bytes.data() + first_fragment, first_fragment_length, *jpeg_ls);
       return {};
     }
     if (tag != kItem)

@@ -24,10 +24,12 @@ struct ImageShape {
 // length 0; the pixel data must be OB or OW of undefined length, then a basic offset table item,
 // at least one fragment and a sequence delimitation item (FFFE,E0DD) of length 0, each item
 // fitting in the file. With `jpeg2000` (not null: the data set's image), the first fragment's
-// header is walked as GDCM walks it and its SIZ checked against that image (jpeg2000HeaderProblem).
-// (A search for the pixel data's header bytes was fooled by a copy of them inside a fragment:
-// fuzz/volume_fuzz.cpp.)
-std::string encapsulationProblem(const std::string& bytes, const ImageShape* jpeg2000);
+// header is walked as GDCM walks it and its SIZ checked against that image (jpeg2000HeaderProblem);
+// with `jpeg_ls`, the first fragment's frame header is checked against that image
+// (jpegLsHeaderProblem). (A search for the pixel data's header bytes was fooled by a copy of them
+// inside a fragment: fuzz/volume_fuzz.cpp.)
+std::string encapsulationProblem(const std::string& bytes, const ImageShape* jpeg2000,
+                                 const ImageShape* jpeg_ls = nullptr);
 
 // What is wrong with a JPEG 2000 fragment's header for GDCM, empty when nothing is. GDCM reads
 // the marker segments from the start of the first fragment up to the first SOD (start of data),
@@ -39,5 +41,14 @@ std::string encapsulationProblem(const std::string& bytes, const ImageShape* jpe
 // that buffer: fuzz/volume_fuzz.cpp), so its width, height and components must match, and its
 // samples' precision fit in BitsAllocated.
 std::string jpeg2000HeaderProblem(const char* data, size_t size, const ImageShape& shape);
+
+// What is wrong with a JPEG-LS fragment's header, empty when nothing is. GDCM (CharLS) sizes the
+// image it decodes by the frame header (SOF55) and allocates it before comparing it with the data
+// set: a frame of 65535 x 65535 16-bit samples in a 7 KB slice threw std::length_error out of
+// gdcm::JPEGLSCodec (fuzz/volume_fuzz.cpp). The fragment must start with SOI; the marker segments
+// before the frame header must fit in the fragment; the frame header must come before the first
+// scan and declare the data set's Columns x Rows, SamplesPerPixel components and a precision of
+// 2 bits to BitsAllocated.
+std::string jpegLsHeaderProblem(const char* data, size_t size, const ImageShape& shape);
 
 }  // namespace recap::dicom::detail

@@ -462,7 +462,7 @@ namespace {
 // in the encapsulated ones, JPEG 2000 among them).
 struct SyntaxInfo {
   const char* name;
-  bool encapsulated = false, jpeg2000 = false;
+  bool encapsulated = false, jpeg2000 = false, jpeg_ls = false;
 };
 
 const std::map<std::string, SyntaxInfo>& syntaxes() {
@@ -475,8 +475,8 @@ const std::map<std::string, SyntaxInfo>& syntaxes() {
       {"1.2.840.10008.1.2.4.70", {"jpeg-lossless-sv1", true}},
       {"1.2.840.10008.1.2.4.50", {"jpeg-baseline", true}},
       {"1.2.840.10008.1.2.4.51", {"jpeg-extended", true}},
-      {"1.2.840.10008.1.2.4.80", {"jpeg-ls-lossless", true}},
-      {"1.2.840.10008.1.2.4.81", {"jpeg-ls-near-lossless", true}},
+      {"1.2.840.10008.1.2.4.80", {"jpeg-ls-lossless", true, false, true}},
+      {"1.2.840.10008.1.2.4.81", {"jpeg-ls-near-lossless", true, false, true}},
       {"1.2.840.10008.1.2.4.90", {"jpeg2000-lossless", true, true}},
       {"1.2.840.10008.1.2.4.91", {"jpeg2000", true, true}},
       {"1.2.840.10008.1.2.5", {"rle", true}},
@@ -500,6 +500,11 @@ bool isEncapsulatedTransferSyntax(const std::string& uid) {
 bool isJpeg2000TransferSyntax(const std::string& uid) {
   const SyntaxInfo* s = syntax(uid);
   return s && s->jpeg2000;
+}
+
+bool isJpegLsTransferSyntax(const std::string& uid) {
+  const SyntaxInfo* s = syntax(uid);
+  return s && s->jpeg_ls;
 }
 
 std::string transferSyntaxName(const std::string& uid) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -79,26 +80,37 @@ void decodeSlice(const InstanceHeader& h, float* out, double extra_scale) {
       throw Error(ErrorCode::CorruptInput, file, "cannot read the file");
     const ImageShape shape{h.rows, h.cols, h.samples_per_pixel, h.bits_allocated};
     const std::string problem =
-        encapsulationProblem(bytes, isJpeg2000TransferSyntax(h.transfer_syntax_uid) ? &shape : nullptr);
+        encapsulationProblem(bytes, isJpeg2000TransferSyntax(h.transfer_syntax_uid) ? &shape : nullptr,
+                             isJpegLsTransferSyntax(h.transfer_syntax_uid) ? &shape : nullptr);
     if (!problem.empty()) throw Error(ErrorCode::CorruptInput, file, problem + " (corrupt pixel data)");
   }
-  gdcm::ImageReader reader;
-  reader.SetFileName(file.c_str());
-  if (!reader.Read()) throw Error(ErrorCode::CorruptInput, file, "cannot read the image (truncated or not DICOM)");
-  const gdcm::Image& image = reader.GetImage();
-  const unsigned int* dims = image.GetDimensions();
-  if (dims[0] != static_cast<unsigned>(h.cols) || dims[1] != static_cast<unsigned>(h.rows))
-    throw Error(ErrorCode::CorruptInput, file, "decoded image size differs from Rows/Columns");
   const size_t pixels = static_cast<size_t>(h.rows) * static_cast<size_t>(h.cols);
-  const size_t expected = pixels * static_cast<size_t>(h.bits_allocated / 8);
-  const unsigned long length = image.GetBufferLength();
-  if (length < expected)
+  std::vector<char> buffer;
+  // GDCM and the codecs under it throw what the checks above did not foresee (std::length_error
+  // from an allocation a codestream's header sized, std::bad_alloc): a corrupt slice, named as such.
+  try {
+    gdcm::ImageReader reader;
+    reader.SetFileName(file.c_str());
+    if (!reader.Read()) throw Error(ErrorCode::CorruptInput, file, "cannot read the image (truncated or not DICOM)");
+    const gdcm::Image& image = reader.GetImage();
+    const unsigned int* dims = image.GetDimensions();
+    if (dims[0] != static_cast<unsigned>(h.cols) || dims[1] != static_cast<unsigned>(h.rows))
+      throw Error(ErrorCode::CorruptInput, file, "decoded image size differs from Rows/Columns");
+    const size_t expected = pixels * static_cast<size_t>(h.bits_allocated / 8);
+    const unsigned long length = image.GetBufferLength();
+    if (length < expected)
+      throw Error(ErrorCode::CorruptInput, file,
+                  "pixel data holds " + std::to_string(length) + " bytes, " + std::to_string(expected) + " expected");
+    buffer.resize(length);
+    if (!image.GetBuffer(buffer.data()))
+      throw Error(ErrorCode::CorruptInput, file,
+                  "pixel data cannot be decoded (" + transferSyntaxName(h.transfer_syntax_uid) + ")");
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
     throw Error(ErrorCode::CorruptInput, file,
-                "pixel data holds " + std::to_string(length) + " bytes, " + std::to_string(expected) + " expected");
-  std::vector<char> buffer(length);
-  if (!image.GetBuffer(buffer.data()))
-    throw Error(ErrorCode::CorruptInput, file,
-                "pixel data cannot be decoded (" + transferSyntaxName(h.transfer_syntax_uid) + ")");
+                "pixel data cannot be decoded (" + transferSyntaxName(h.transfer_syntax_uid) + "): " + e.what());
+  }
   StoredDecoder decode{h.bits_allocated / 8, h.bits_stored, h.pixel_representation == 1};
   const double slope = h.rescale_slope * extra_scale, intercept = h.rescale_intercept * extra_scale;
   for (size_t i = 0; i < pixels; ++i) out[i] = static_cast<float>(decode(buffer.data(), i) * slope + intercept);

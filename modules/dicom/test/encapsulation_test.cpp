@@ -42,6 +42,7 @@ TEST(TransferSyntaxTable, EncapsulatedAndJpeg2000AreTheCompressedOnesRecapDecode
                           "1.2.840.10008.1.2.5"}) {
     EXPECT_TRUE(isEncapsulatedTransferSyntax(uid)) << uid;
     EXPECT_FALSE(isJpeg2000TransferSyntax(uid)) << uid;
+    EXPECT_EQ(isJpegLsTransferSyntax(uid), std::string(uid).rfind("1.2.840.10008.1.2.4.8", 0) == 0) << uid;
   }
   for (const char* uid : {"1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91"}) {
     EXPECT_TRUE(isEncapsulatedTransferSyntax(uid)) << uid;
@@ -159,7 +160,7 @@ TEST(Jpeg2000Header, ASegmentLongerThanTheFragmentIsAProblem) {
             "holds 24 from its length on");
   const std::string bytes = kBefore + kPixelData + item("") + item(bad) + delimiter();
   EXPECT_NE(encapsulationProblem(bytes, &kShape).find("marker segment 6093"), std::string::npos);
-  EXPECT_EQ(encapsulationProblem(bytes, nullptr), "");  // RLE, JPEG and JPEG-LS are not walked
+  EXPECT_EQ(encapsulationProblem(bytes, nullptr), "");  // without a shape (RLE, JPEG) not walked
 }
 
 // GDCM stops by itself at a lossy COD (transform 0): what follows is not read and not checked.
@@ -220,6 +221,57 @@ TEST(Jpeg2000Header, Jp2BoxesMustFitAndHoldACodestream) {
   const std::string no_codestream = sig + ftyp;
   EXPECT_EQ(jpeg2000HeaderProblem(no_codestream.data(), no_codestream.size(), kShape),
             "JPEG 2000 (JP2) boxes end without a codestream box");
+}
+
+// JPEG-LS: SOI, an APP segment, the frame header (SOF55: P, Y, X, Nf, then Nf component fields),
+// a scan header and some data. kShape is 8 rows x 16 columns, one 16-bit component.
+std::string sof55(int precision, int rows, int cols, int components) {
+  std::string body = std::string(1, char(precision)) + be(rows, 2) + be(cols, 2) + std::string(1, char(components));
+  for (int c = 0; c < components; ++c) body += std::string("\x01\x11\x00", 3);
+  return segment(0xfff7, body);
+}
+std::string jpegLs(const std::string& frame_header) {
+  return be(0xffd8, 2) + segment(0xffe0, "JFIF") + frame_header + segment(0xffda, std::string("\x01\x01\x00\x00\x00\x00", 6)) +
+         std::string(20, '\x33') + be(0xffd9, 2);
+}
+
+TEST(JpegLsHeader, AFrameHeaderDeclaringTheDataSetsImageIsFine) {
+  const std::string good = jpegLs(sof55(16, kShape.rows, kShape.cols, 1));
+  EXPECT_EQ(jpegLsHeaderProblem(good.data(), good.size(), kShape), "");
+  const std::string bytes = kBefore + kPixelData + item("") + item(good) + delimiter();
+  EXPECT_EQ(encapsulationProblem(bytes, nullptr, &kShape), "");
+}
+
+// CI's fuzz run: a frame of 65 535 x 65 535 in a small slice; GDCM threw std::length_error.
+TEST(JpegLsHeader, TheFrameHeaderMustDeclareTheDataSetsImage) {
+  const std::string wide = jpegLs(sof55(16, 65535, 65535, 1));
+  EXPECT_EQ(jpegLsHeaderProblem(wide.data(), wide.size(), kShape),
+            "JPEG-LS frame header (SOF55) at byte 10 of the first fragment declares an image of 65535 x 65535 pixels, "
+            "the data set's Columns x Rows is " + std::to_string(kShape.cols) + " x " + std::to_string(kShape.rows));
+  const std::string bytes = kBefore + kPixelData + item("") + item(wide) + delimiter();
+  EXPECT_NE(encapsulationProblem(bytes, nullptr, &kShape).find("65535 x 65535"), std::string::npos);
+  EXPECT_EQ(encapsulationProblem(bytes, nullptr), "");  // only JPEG-LS slices are walked so
+  const std::string three = jpegLs(sof55(16, kShape.rows, kShape.cols, 3));
+  EXPECT_NE(jpegLsHeaderProblem(three.data(), three.size(), kShape).find("declares 3 component(s)"), std::string::npos);
+  const std::string deep = jpegLs(sof55(17, kShape.rows, kShape.cols, 1));
+  EXPECT_NE(jpegLsHeaderProblem(deep.data(), deep.size(), kShape).find("declares 17-bit samples"), std::string::npos);
+}
+
+TEST(JpegLsHeader, WhatGoesBeforeTheFrameHeaderMustHoldTogether) {
+  const std::string good = jpegLs(sof55(16, kShape.rows, kShape.cols, 1));
+  const std::string no_soi = good.substr(2);
+  EXPECT_EQ(jpegLsHeaderProblem(no_soi.data(), no_soi.size(), kShape),
+            "the first JPEG-LS fragment does not start with SOI (FFD8)");
+  const std::string scan_first = be(0xffd8, 2) + segment(0xffda, std::string(6, '\0')) + sof55(16, 8, 16, 1);
+  EXPECT_EQ(jpegLsHeaderProblem(scan_first.data(), scan_first.size(), kShape),
+            "the first JPEG-LS fragment starts a scan before its frame header (SOF55)");
+  const std::string long_app = be(0xffd8, 2) + be(0xffe0, 2) + be(500, 2) + std::string(10, 'x');
+  EXPECT_EQ(jpegLsHeaderProblem(long_app.data(), long_app.size(), kShape),
+            "JPEG-LS marker segment FFE0 at byte 2 of the first fragment declares 500 bytes, the fragment holds 12 "
+            "from its length on");
+  const std::string cut = good.substr(0, 10);
+  EXPECT_EQ(jpegLsHeaderProblem(cut.data(), cut.size(), kShape),
+            "the first JPEG-LS fragment ends before its frame header (SOF55)");
 }
 
 }  // namespace
