@@ -206,7 +206,7 @@ constexpr unsigned kSoi = 0xffd8, kSof55 = 0xfff7, kSos = 0xffda;
 
 // JPEG markers that stand alone, without a length: SOI, EOI, RSTn, TEM.
 bool jpegHasNoLength(unsigned marker) {
-  return marker == 0xffd8 || marker == 0xffd9 || (marker >= 0xffd0 && marker <= 0xffd7) || marker == 0xff01;
+  return marker == kSoi || marker == 0xffd9 || (marker >= 0xffd0 && marker <= 0xffd7) || marker == 0xff01;
 }
 
 }  // namespace
@@ -224,11 +224,12 @@ std::string jpegLsHeaderProblem(const char* p, size_t n, const ImageShape& shape
       return "JPEG-LS byte " + std::to_string(at) + in + " is not a marker where one must be";
     at += 2;
     if (jpegHasNoLength(marker)) continue;
-    if (n - at < 2) return "JPEG-LS marker segment " + hex4(marker) + " at byte " + std::to_string(at - 2) + in + " ends in its length";
+    const std::string segment = "JPEG-LS marker segment " + hex4(marker) + " at byte " + std::to_string(at - 2) + in;
+    if (n - at < 2) return segment + " ends in its length";
     const size_t length = static_cast<size_t>(be(p + at, 2));
     if (length < 2 || length > n - at)
-      return "JPEG-LS marker segment " + hex4(marker) + " at byte " + std::to_string(at - 2) + in + " declares " +
-             std::to_string(length) + " bytes, the fragment holds " + std::to_string(n - at) + " from its length on";
+      return segment + " declares " + std::to_string(length) + " bytes, the fragment holds " + std::to_string(n - at) +
+             " from its length on";
     if (marker == kSos) return "the first JPEG-LS fragment starts a scan before its frame header (SOF55)";
     if (marker == kSof55) {
       const std::string where = "JPEG-LS frame header (SOF55) at byte " + std::to_string(at - 2) + in;

@@ -47,6 +47,7 @@ TEST(TransferSyntaxTable, EncapsulatedAndJpeg2000AreTheCompressedOnesRecapDecode
   for (const char* uid : {"1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91"}) {
     EXPECT_TRUE(isEncapsulatedTransferSyntax(uid)) << uid;
     EXPECT_TRUE(isJpeg2000TransferSyntax(uid)) << uid;
+    EXPECT_FALSE(isJpegLsTransferSyntax(uid)) << uid;
     EXPECT_TRUE(isSupportedTransferSyntax(uid)) << uid;
   }
   // Not decoded (checkDecodable refuses it first), so not walked either.

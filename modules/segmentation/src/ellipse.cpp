@@ -169,14 +169,13 @@ void completeAlongEllipses(std::vector<float>& fraction, const std::vector<float
         if (i + 1 < nx) edge(i, j, i + 1, j);
         if (j + 1 < ny) edge(i, j, i, j + 1);
       }
-    // The points a local rule placed are drawn by the CT too (against a thin fat plane, with its full
-    // say). Left out of the share, they put sample baseline L1's widest slice on draw 14 at 0.606, so
-    // that a change moving three CT points (a ring read from the unsmoothed CT, tried) took it under
-    // 0.6, and the node lost the 6 mm across its contact (SDi -2.79 mm).
+    // The points a local rule placed (beside a thin fat plane, with the CT's full say) are the CT's
+    // too. They count towards the share: left out, they put sample baseline L1's widest slice on draw
+    // 14 at 0.606, so that a change moving three CT points (a ring read from the unsmoothed CT, tried)
+    // took it under 0.6, and the node lost the 6 mm across its contact (SDi -2.79 mm). The fit takes
+    // them if it still fits with them, else it goes without them.
     const size_t drawn_by_ct = ct_pts.size() + local_pts.size(), total = drawn_by_ct + other;
     if (other < 3 || total < 16 || double(drawn_by_ct) < 0.6 * double(total)) continue;
-    // The points a local rule placed (beside a thin fat plane) are the CT's too: the fit takes them
-    // if it still fits with them, else it goes without them.
     Ellipse2 e;
     bool fits = false;
     if (!local_pts.empty()) {
