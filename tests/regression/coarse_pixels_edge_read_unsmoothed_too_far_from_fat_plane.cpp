@@ -4,7 +4,7 @@
 // unsmoothed CT against fat with the CT's full say, out to two voxels from the plane: 3.2 mm on
 // these pixels, beyond the reach of the 1 mm smoothing the rule corrects for, so those voxels took
 // the unsmoothed CT's noise without need. The reach is now two voxels and at most 2 mm
-// (segment.cpp, kPlaneReachMm): SDi 22.11 mm on seed 11, and -0.59 to +0.55 mm over seeds 1-14
+// (delineation.h, kPlaneReachMm): SDi 22.11 mm on seed 11, and -0.59 to +0.55 mm over seeds 1-14
 // (was -0.34 to +1.18). Pixels up to 1 mm keep their two voxels.
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 // ring's mean, which lies in the partial volume (-494 HU): 0.60 for the 0.76 it holds against the
 // box's lung, and the PET's 0.50 drew the outline a voxel inside at the lung-side tip. Fat is -100
 // HU and a voxel of fat and soft tissue never reads below it, so any voxel below -150 HU now holds
-// lung (segment.cpp, kHoldsLungBelowHu): LDi 13.10 mm on draw 10; over draws 0-15 LDi -0.70 to
+// lung (delineation.h, kHoldsLungBelowHu): LDi 13.10 mm on draw 10; over draws 0-15 LDi -0.70 to
 // -0.53 mm (was -1.35 to -0.40) and SDi +0.05 to +0.44 (was +0.38 to +0.83).
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 // true edge there, so the outline lay 0.5-1 mm outside it, and the ellipse fitted to the CT-drawn
 // part (a convex curve) carried it a voxel further across the bowel. Now the PET's level at each part
 // of the outline is the calibrated one scaled by how much of the lesion a blur of the PET's
-// point-spread function gathers there (detail::blurAtOutline, segment.cpp), and there the ellipse
+// point-spread function gathers there (detail::blurAtOutline, delineation_outline.cpp), and there the ellipse
 // may not raise a voxel the PET calls less than half lesion: SDi +1.77 mm on draw 10; over draws
 // 0-15 SDi +0.38 to +1.77 (+0.95 on average) and LDi -0.76 to -0.05 (limit 3.02), with the holes
 // filled before the final opening (noise_hole_opened_small_node_away.cpp), which brought this mass's
