@@ -144,6 +144,8 @@ struct CapInputs {
 };
 void addEndCap(LesionSegmentation& r, const Dims& d, long k_ref, long k_cap, const CapInputs& in);
 
+// One delineation's result, and whether its region reached the side of the box (then segmentLesion
+// tries a wider box).
 struct Attempt {
   LesionSegmentation result;
   bool touches_side = false;
