@@ -277,7 +277,7 @@ std::string jpeg2000HeaderProblem(const char* p, size_t n, const ImageShape& sha
   }
 }
 
-std::string encapsulationProblem(const std::string& bytes, const ImageShape* jpeg2000, const ImageShape* jpeg_ls) {
+std::string encapsulationProblem(const std::string& bytes, Codestream codestream, const ImageShape& shape) {
   size_t at = 0;
   if (std::string problem = findPixelData(bytes, at); !problem.empty()) return problem;
   size_t first_fragment = 0, first_fragment_length = 0;
@@ -290,8 +290,12 @@ std::string encapsulationProblem(const std::string& bytes, const ImageShape* jpe
         return "the pixel data's sequence delimitation item declares a length of " + std::to_string(length) +
                " bytes (must be 0)";
       if (item < 2) return "the pixel data holds no fragment after its basic offset table";
-      if (jpeg2000) return jpeg2000HeaderProblem(bytes.data() + first_fragment, first_fragment_length, *jpeg2000);
-      if (jpeg_ls) return jpegLsHeaderProblem(bytes.data() + first_fragment, first_fragment_length, *jpeg_ls);
+      const char* fragment = bytes.data() + first_fragment;
+      switch (codestream) {
+        case Codestream::Jpeg2000: return jpeg2000HeaderProblem(fragment, first_fragment_length, shape);
+        case Codestream::JpegLs: return jpegLsHeaderProblem(fragment, first_fragment_length, shape);
+        case Codestream::Other: break;
+      }
       return {};
     }
     if (tag != kItem)

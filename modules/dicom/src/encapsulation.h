@@ -11,11 +11,14 @@
 
 namespace recap::dicom::detail {
 
-// The image a JPEG 2000 codestream must declare: the data set's Rows, Columns, SamplesPerPixel and
-// BitsAllocated.
+// The image a JPEG 2000 or JPEG-LS codestream must declare: the data set's Rows, Columns,
+// SamplesPerPixel and BitsAllocated.
 struct ImageShape {
   int rows = 0, cols = 0, samples = 1, bits_allocated = 16;
 };
+
+// The codestreams whose header the first fragment is checked for (the others are not walked).
+enum class Codestream { Other, Jpeg2000, JpegLs };
 
 // What is wrong with a file's encapsulated pixel data, empty when nothing is. The data set is
 // walked from the file meta information to its Pixel Data (7FE0,0010), element by element and
@@ -23,13 +26,12 @@ struct ImageShape {
 // inside a UN of undefined length), each length checked against the file and each delimiter's
 // length 0; the pixel data must be OB or OW of undefined length, then a basic offset table item,
 // at least one fragment and a sequence delimitation item (FFFE,E0DD) of length 0, each item
-// fitting in the file. With `jpeg2000` (not null: the data set's image), the first fragment's
-// header is walked as GDCM walks it and its SIZ checked against that image (jpeg2000HeaderProblem);
-// with `jpeg_ls`, the first fragment's frame header is checked against that image
-// (jpegLsHeaderProblem). (A search for the pixel data's header bytes was fooled by a copy of them
-// inside a fragment: fuzz/volume_fuzz.cpp.)
-std::string encapsulationProblem(const std::string& bytes, const ImageShape* jpeg2000,
-                                 const ImageShape* jpeg_ls = nullptr);
+// fitting in the file. For a JPEG 2000 `codestream`, the first fragment's header is walked as GDCM
+// walks it and its SIZ checked against `shape`, the data set's image (jpeg2000HeaderProblem); for
+// JPEG-LS, its frame header is (jpegLsHeaderProblem). (A search for the pixel data's header bytes
+// was fooled by a copy of them inside a fragment: fuzz/volume_fuzz.cpp.)
+std::string encapsulationProblem(const std::string& bytes, Codestream codestream = Codestream::Other,
+                                 const ImageShape& shape = {});
 
 // What is wrong with a JPEG 2000 fragment's header for GDCM, empty when nothing is. GDCM reads
 // the marker segments from the start of the first fragment up to the first SOD (start of data),

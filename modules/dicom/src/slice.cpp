@@ -79,9 +79,10 @@ void decodeSlice(const InstanceHeader& h, float* out, double extra_scale) {
     if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size())))
       throw Error(ErrorCode::CorruptInput, file, "cannot read the file");
     const ImageShape shape{h.rows, h.cols, h.samples_per_pixel, h.bits_allocated};
-    const std::string problem =
-        encapsulationProblem(bytes, isJpeg2000TransferSyntax(h.transfer_syntax_uid) ? &shape : nullptr,
-                             isJpegLsTransferSyntax(h.transfer_syntax_uid) ? &shape : nullptr);
+    const Codestream codestream = isJpeg2000TransferSyntax(h.transfer_syntax_uid) ? Codestream::Jpeg2000
+                                  : isJpegLsTransferSyntax(h.transfer_syntax_uid) ? Codestream::JpegLs
+                                                                                  : Codestream::Other;
+    const std::string problem = encapsulationProblem(bytes, codestream, shape);
     if (!problem.empty()) throw Error(ErrorCode::CorruptInput, file, problem + " (corrupt pixel data)");
   }
   const size_t pixels = static_cast<size_t>(h.rows) * static_cast<size_t>(h.cols);

@@ -29,7 +29,7 @@ std::string delimiter(uint32_t length = 0) { return std::string("\xfe\xff\xdd\xe
 // A data set's leading bytes, then the pixel data: an empty offset table and one fragment.
 const std::string kBefore = std::string("\x08\x00\x60\x00" "CS\x02\x00" "CT", 10);
 const std::string kFragment = item(std::string(40, '\x5a'));
-std::string problem(const std::string& bytes) { return encapsulationProblem(bytes, nullptr); }
+std::string problem(const std::string& bytes) { return encapsulationProblem(bytes); }
 
 // Which slices are checked, and which get the JPEG 2000 walk: the supported transfer syntaxes' table.
 TEST(TransferSyntaxTable, EncapsulatedAndJpeg2000AreTheCompressedOnesRecapDecodes) {
@@ -149,7 +149,7 @@ TEST(Jpeg2000Header, AWellFormedMainHeaderIsFine) {
   EXPECT_EQ(jpeg2000HeaderProblem(codestream(cod(1)).data(), codestream(cod(1)).size(), kShape), "");
   // Through the pixel data: the first fragment (item 1) is the one walked.
   const std::string bytes = kBefore + kPixelData + item("") + item(codestream(cod(1))) + delimiter();
-  EXPECT_EQ(encapsulationProblem(bytes, &kShape), "");
+  EXPECT_EQ(encapsulationProblem(bytes, Codestream::Jpeg2000, kShape), "");
 }
 
 // CI's fuzz run: SOD's FF changed into 0x60 made "6093" a marker whose length ran 53 244 bytes past
@@ -160,8 +160,8 @@ TEST(Jpeg2000Header, ASegmentLongerThanTheFragmentIsAProblem) {
             "JPEG 2000 marker segment 6093 at byte 77 of the first fragment declares 53246 bytes, the fragment "
             "holds 24 from its length on");
   const std::string bytes = kBefore + kPixelData + item("") + item(bad) + delimiter();
-  EXPECT_NE(encapsulationProblem(bytes, &kShape).find("marker segment 6093"), std::string::npos);
-  EXPECT_EQ(encapsulationProblem(bytes, nullptr), "");  // without a shape (RLE, JPEG) not walked
+  EXPECT_NE(encapsulationProblem(bytes, Codestream::Jpeg2000, kShape).find("marker segment 6093"), std::string::npos);
+  EXPECT_EQ(encapsulationProblem(bytes), "");  // another codestream (RLE, JPEG) is not walked
 }
 
 // GDCM stops by itself at a lossy COD (transform 0): what follows is not read and not checked.
@@ -203,8 +203,8 @@ TEST(Jpeg2000Header, TheSizSegmentMustDeclareTheDataSetsImage) {
   EXPECT_NE(jpeg2000HeaderProblem(jp2.data(), jp2.size(), kShape).find("32768 x 8 pixels"), std::string::npos);
   // Through the pixel data; RLE, JPEG and JPEG-LS are not walked.
   const std::string bytes = kBefore + kPixelData + item("") + item(wide) + delimiter();
-  EXPECT_NE(encapsulationProblem(bytes, &kShape).find("32768 x 8 pixels"), std::string::npos);
-  EXPECT_EQ(encapsulationProblem(bytes, nullptr), "");
+  EXPECT_NE(encapsulationProblem(bytes, Codestream::Jpeg2000, kShape).find("32768 x 8 pixels"), std::string::npos);
+  EXPECT_EQ(encapsulationProblem(bytes), "");
 }
 
 TEST(Jpeg2000Header, Jp2BoxesMustFitAndHoldACodestream) {
@@ -240,7 +240,7 @@ TEST(JpegLsHeader, AFrameHeaderDeclaringTheDataSetsImageIsFine) {
   const std::string good = jpegLs(sof55(16, kShape.rows, kShape.cols, 1));
   EXPECT_EQ(jpegLsHeaderProblem(good.data(), good.size(), kShape), "");
   const std::string bytes = kBefore + kPixelData + item("") + item(good) + delimiter();
-  EXPECT_EQ(encapsulationProblem(bytes, nullptr, &kShape), "");
+  EXPECT_EQ(encapsulationProblem(bytes, Codestream::JpegLs, kShape), "");
 }
 
 // CI's fuzz run: a frame of 65 535 x 65 535 in a small slice; GDCM threw std::length_error.
@@ -250,8 +250,8 @@ TEST(JpegLsHeader, TheFrameHeaderMustDeclareTheDataSetsImage) {
             "JPEG-LS frame header (SOF55) at byte 10 of the first fragment declares an image of 65535 x 65535 pixels, "
             "the data set's Columns x Rows is " + std::to_string(kShape.cols) + " x " + std::to_string(kShape.rows));
   const std::string bytes = kBefore + kPixelData + item("") + item(wide) + delimiter();
-  EXPECT_NE(encapsulationProblem(bytes, nullptr, &kShape).find("65535 x 65535"), std::string::npos);
-  EXPECT_EQ(encapsulationProblem(bytes, nullptr), "");  // only JPEG-LS slices are walked so
+  EXPECT_NE(encapsulationProblem(bytes, Codestream::JpegLs, kShape).find("65535 x 65535"), std::string::npos);
+  EXPECT_EQ(encapsulationProblem(bytes), "");  // only JPEG-LS slices are walked so
   const std::string three = jpegLs(sof55(16, kShape.rows, kShape.cols, 3));
   EXPECT_NE(jpegLsHeaderProblem(three.data(), three.size(), kShape).find("declares 3 component(s)"), std::string::npos);
   const std::string deep = jpegLs(sof55(17, kShape.rows, kShape.cols, 1));
