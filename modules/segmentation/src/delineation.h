@@ -203,8 +203,9 @@ class Delineation {
   long si = 0, sj = 0, sk = 0;  // the seed's voxel in the box
 
   // findSeedTissue
-  std::vector<float> cts;  // the CT in the box, smoothed in-plane
-  double mu0 = 0;          // the seed's tissue (HU)
+  std::vector<float> raw_ct;  // the CT in the box as the image holds it
+  std::vector<float> cts;     // the same smoothed in-plane
+  double mu0 = 0;             // the seed's tissue (HU)
   Mask band, valley, tissue;
   size_t seed = 0;
   std::vector<int> basin;
@@ -224,7 +225,7 @@ class Delineation {
   std::vector<float> inside, outside;  // squared distances (mm^2) into and out of the region
   double px = 0;                       // the finer in-plane spacing
   double mu = 0;                       // the lesion's HU
-  std::vector<float> unsmoothed;       // the CT unsmoothed, for a lesion on a single slice
+  bool single_slice = false;           // a lesion on one slice: its fraction reads raw_ct
   double ring_median = 0;
   bool hypodense = false;
   // ring_alike: how much of the ring is tissue of the lesion's own density, as a share of alike_w

@@ -89,7 +89,7 @@ void Delineation::readRing() {
   // would average that cliff with the fat outside and move the half-way level inwards (a 12 mm node
   // on 5 mm slices measured 1.4 mm short); on such a lesion the fraction reads the CT unsmoothed.
   const auto [k_lo, k_hi] = sliceRange(lesion, d);
-  if (k_hi == k_lo) unsmoothed = cut(ct, r.box);
+  single_slice = k_hi == k_lo;
   const Ring around(px);
   ring_median = mu;
   {
@@ -150,7 +150,7 @@ void Delineation::readEdges() {
   // Where fat meets tissue denser than a hypodense lesion (the liver's surface beside a lesion at
   // its edge), the partial-volume voxels between them pass through the lesion's HU and drew beaks
   // along the surface: a voxel with fat on one side and the denser tissue on the other is neither.
-  const std::vector<float>& ctf = unsmoothed.empty() ? cts : unsmoothed;
+  const std::vector<float>& ctf = single_slice ? raw_ct : cts;
   junction.assign(n, 0);
   if (hypodense) {
     Mask where(n);
@@ -303,11 +303,10 @@ void Delineation::readBesideFatPlanes() {
   // unsmoothed CT against the box's fat, with the CT's full say. The ellipse does not overwrite it.
   by_plane.assign(n, 0);
   {
-    const std::vector<float> raw = unsmoothed.empty() ? cut(ct, r.box) : unsmoothed;
     Mask plane(n);
     bool any = false;
     for (size_t v = 0; v < n; ++v) {
-      plane[v] = valley[v] && !lesion[v] && raw[v] < kFatSoftTissueMidHu;
+      plane[v] = valley[v] && !lesion[v] && raw_ct[v] < kFatSoftTissueMidHu;
       any = any || plane[v];
     }
     if (any && !std::isnan(fat_hu)) {
@@ -317,7 +316,7 @@ void Delineation::readBesideFatPlanes() {
         if (near_edge[v] && !split_off[v] && to_plane[v] <= reach && outside[v] <= float(px * px) + 1e-3f) {
           by_plane[v] = 1;
           w_ct[v] = 1;
-          f_ct[v] = float(std::clamp((raw[v] - fat_hu) / (mu - fat_hu), 0.0, 1.0));
+          f_ct[v] = float(std::clamp((raw_ct[v] - fat_hu) / (mu - fat_hu), 0.0, 1.0));
         }
     }
   }
@@ -383,7 +382,7 @@ void Delineation::correctCtLevel() {
   // is the noise's, and a level read from it deepened the noise's dents (cr baseline L3: SDi
   // -1.08 ... +1.03 mm over draws 0-23).
   if (pooled.empty()) {
-    const double blur = std::sqrt((unsmoothed.empty() ? o.smooth_mm * o.smooth_mm : 0.0) + px * px / 12);
+    const double blur = std::sqrt((single_slice ? 0.0 : o.smooth_mm * o.smooth_mm) + px * px / 12);
     std::vector<float> steep(n);
     for (size_t v = 0; v < n; ++v)
       steep[v] = std::clamp(0.5f + kCtOutlineSteepen * (r.fraction[v] - 0.5f), 0.0f, 1.0f);

@@ -50,7 +50,8 @@ float Delineation::alikeFactor(const std::vector<float>& alike, const std::vecto
 }
 
 bool Delineation::findSeedTissue() {
-  cts = cut(ct, r.box);
+  raw_ct = cut(ct, r.box);
+  cts = raw_ct;
   detail::smoothInPlane(cts, d, o.smooth_mm);
 
   // The seed's own tissue: median of the smoothed CT in a 2 mm disc on its slice.
