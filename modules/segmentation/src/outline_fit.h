@@ -1,0 +1,76 @@
+// Private to the segmentation module: a lesion's outline on one slice fitted to the CT's pixels as a
+// whole (a radius in Fourier orders of the angle), for a lesion of low contrast whose slices are too
+// thick to average its noise over (docs/segmentation.md, "Fitted to the pixels").
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace recap::segmentation::detail {
+
+// A closed outline about a centre (cx, cy), its radius a Fourier series of the angle t:
+// r(t) = c[0] + sum over k = 1..K of c[2k - 1] cos kt + c[2k] sin kt. Positions are in mm on the
+// slice, pixel (i, j)'s centre at (i sx, j sy).
+// An ellipse (`ellipse` set) keeps c = {a, b, angle}: semi-axes (mm), a along `angle` (radians).
+struct RadialOutline {
+  double cx = 0, cy = 0;
+  std::vector<double> c;
+  bool ellipse = false;
+  int order() const { return int(c.size() - 1) / 2; }
+  double radius(double t) const;
+};
+
+// One slice of a box: nx by ny values, x fastest, spacing sx by sy (mm).
+struct SlicePixels {
+  const float* v = nullptr;
+  long nx = 0, ny = 0;
+  double sx = 1, sy = 1;
+};
+
+// The 0.5 level of `fraction` seen from (cx, cy): along 128 rays, the crossing beyond the farthest
+// point at 0.5 or more, fitted with orders 0 to `order`. False where a ray finds no such point.
+bool radialOutlineOf(const SlicePixels& fraction, double cx, double cy, int order, RadialOutline& out);
+
+// The ellipse of the same area moments as `o`.
+RadialOutline ellipseOf(const RadialOutline& o);
+
+// The share of pixel (i, j) inside `o`: 4 x 4 sub-samples, each inside by a ramp a quarter of a
+// pixel wide across the outline (so that the share moves smoothly with the outline).
+double shareInside(const RadialOutline& o, long i, long j, double sx, double sy);
+
+struct PixelFit {
+  RadialOutline outline;
+  double inside = 0, outside = 0;  // the two levels (HU)
+  double rms = 0, rss = 0;         // the residual's RMS and sum of squares over the pixels kept
+  size_t pixels = 0, band = 0;     // pixels kept, of those in the band
+  double excess = 0;               // fitEllipseIfItHolds: the likelihood ratio against the free outline
+  bool ok = false;
+};
+
+// The outline and the two levels that best explain the pixels within `band_mm` of `start` (radially)
+// where `use` is set (null: everywhere): least squares, each pixel the mix of the two levels by its
+// share inside (Levenberg-Marquardt), from `start` or, if given, from `model` (an ellipse: the fit
+// keeps the model's kind, on the same pixels). Pixels more than 3.5 robust standard deviations off
+// the fit (a vessel crossing the band) are left out and the fit repeated, once.
+PixelFit fitOutlineToPixels(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm,
+                            const RadialOutline* model = nullptr);
+
+// An ellipse fitted as above to the pixels around `start` (a Fourier outline of orders 0-8), kept
+// (`ok`) only where it explains them as well as that free outline does up to chance: the fall in the
+// residual's sum of squares from the ellipse to the free outline fitted on the same pixels, over the
+// noise's variance (from the free fit), is below 32.91, the 0.999 quantile of chi-square with the 12
+// parameters the free outline has beyond the ellipse's 5 (`excess` holds it). An elliptical lesion
+// keeps its ellipse; a lobulated one does not.
+PixelFit fitEllipseIfItHolds(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm);
+
+// On thick slices the slab of the slice where a lesion is widest straddles its equator, and its 0.5
+// level is the section a quarter of the slab from the equator, smaller than the section through the
+// slab's centre. From the areas of the lesion on that slice and the slices on either side (`slice_mm`
+// apart), whose 0.5 levels are their centre sections (the lesion's section shrinks monotonically
+// across their slabs), with an ellipsoid's profile (area a parabola in z): the scale (>= 1) from the
+// 0.5 level to the centre section. 1 where the equator lies outside the slice's middle half, or the
+// areas do not describe a lesion that narrows both ways.
+double slabScale(double area_below, double area_here, double area_above, double slice_mm);
+
+}  // namespace recap::segmentation::detail
