@@ -69,6 +69,11 @@ std::vector<Case> cases() {
     c.push_back({"aorta_rot" + std::to_string(int(rot)), kParaAortic, rot, {28, 20, 18}, 9});
   c.push_back({"liver_edge", {-125, 10, -60}, 110, {24, 18, 18}, 8, 35, LesionKind::Extranodal});
   c.push_back({"inside_liver", {-90, 10, -60}, 20, {22, 16, 16}, 7, 35, LesionKind::Extranodal});
+  // The same contrast on slices thick for the lesion (5 mm against 16 mm): no neighbour to average.
+  c.push_back({"inside_liver_5mm", {-90, 10, -60}, 35, {20, 16, 16}, 7, 35, LesionKind::Extranodal,
+               phantom::LesionShape::Ellipsoid, grids(0.98, 5)});
+  c.push_back({"liver_lobulated_5mm", {-90, 10, -60}, 25, {24, 18, 18}, 7, 35, LesionKind::Extranodal,
+               phantom::LesionShape::Lobulated, grids(0.98, 5)});
   c.push_back({"beside_spleen", {62, 22, -35}, 0, {20, 16, 16}, 7});
   c.push_back({"beside_spleen_rot90", {62, 22, -35}, 90, {20, 16, 16}, 7});
   c.push_back({"mediastinum_lung", {-25, 5, 150}, 70, {28, 20, 18}, 9});

@@ -101,6 +101,12 @@ inline double ctSay(double contrast) { return std::clamp((contrast - kCtSayFromH
 // same shape scaled by no less than this (a lesion's middle slices), which divides the noise by
 // the square root of the slices averaged, as if the contrast were that much higher.
 constexpr double kPoolMinScale = 0.85;
+// Where no neighbour qualifies (slices thick for the lesion: 5 mm against 16 mm), the outline of the
+// lesion's middle slices (and of its widest if only one neighbour did) is fitted to the raw CT's
+// pixels within kFitBandVoxels of it, if the lesion stands kFitMinContrastHu or more from its ring:
+// the simplest outline the pixels allow (detail::fitSimplestOutline). The fit is kept if it moves
+// the outline by no more than kFitMaxMoveVoxels anywhere.
+constexpr double kFitBandVoxels = 3, kFitMinContrastHu = 15, kFitMaxMoveVoxels = 1.5;
 // The end of a lesion beyond its last delineated slice is read from the CT only where the lesion
 // stands this far above what surrounds it there (a node in fat: 140 HU; not against muscle or
 // liver), and kept only where this share of it lies within a voxel of the next slice's mask.
@@ -184,6 +190,9 @@ class Delineation {
   void drawOutline();
   // The CT's level at the outline, corrected for the smoothing's blur.
   void correctCtLevel();
+  // On a lesion of low contrast, the outline of its middle slices that no neighbour's CT was
+  // averaged into, fitted to the CT's pixels as a whole.
+  void fitToPixels();
   // The mask, its end caps, its volume and the reason.
   void finalMask();
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "delineation.h"
+#include "outline_fit.h"
 #include "ellipse.h"
 #include "ops.h"
 
@@ -392,6 +393,86 @@ void Delineation::correctCtLevel() {
       const float level = std::clamp(gathered[v], kCtLevelMin, kCtLevelMax);
       r.fraction[v] = std::min(r.fraction[v] + w_ct[v] * (halfAtLevel(f_ct[v], level) - f_ct[v]), ceiling[v]);
     }
+  }
+}
+
+void Delineation::fitToPixels() {
+  // On a lesion of low contrast the CT's noise shapes the outline, and the slices above and below
+  // average it out only where their cross-section is the same shape (readEdges). Where the slices
+  // are thick for the lesion (5 mm against 16 mm) none is: there the outline of each of the lesion's
+  // middle slices that averaged no neighbour (and of its widest if it averaged only one) is fitted to
+  // the raw CT's pixels around it as a whole, each pixel the mix of the lesion's and the background's
+  // levels by its share inside, as an ellipse where the pixels show no more than an ellipse (a
+  // lobulated lesion keeps its iso-contour). The iso-contour reads each point of the edge from a few
+  // smoothed pixels; the fit weighs every pixel the outline passes through by what it says about it.
+  // On the widest slice the ellipse is then scaled from the slab's half-way level to the section
+  // through the slice's centre (slabScale).
+  if (pooled.empty() || single_slice || std::abs(ring_median - mu) < kFitMinContrastHu) return;
+  const long nx = d.n[0], ny = d.n[1], nz = d.n[2];
+  const size_t per = size_t(nx) * size_t(ny);
+  const float reach = float(std::pow(2 * px, 2) + 1e-3);
+  std::vector<double> area(size_t(nz), 0.0);
+  for (long k = 0; k < nz; ++k)
+    for (size_t q = 0; q < per; ++q) {
+      const size_t v = size_t(k) * per + q;
+      if (r.fraction[v] >= 0.5f && outside[v] <= reach) area[size_t(k)] += 1;
+    }
+  const double widest = *std::max_element(area.begin(), area.end());
+  for (long k = 0; k < nz && widest > 0; ++k) {
+    if (area[size_t(k)] < kPoolMinScale * kPoolMinScale * widest) continue;
+    const size_t k0 = size_t(k) * per;
+    // Only where the slice's own CT drew the outline alone, and nothing but the lesion and its
+    // background lies around it.
+    size_t edge = 0, alone = 0, half = 0, drawn = 0, clean = 0;
+    double cx = 0, cy = 0, inside_n = 0;
+    for (size_t q = 0; q < per; ++q) {
+      const size_t v = k0 + q;
+      if (r.fraction[v] >= 0.5f && outside[v] <= reach) {
+        cx += double(q % size_t(nx)) * d.mm[0];
+        cy += double(q / size_t(nx)) * d.mm[1];
+        inside_n += 1;
+      }
+      if (!near_edge[v]) continue;
+      ++edge;
+      alone += slices[v] == 1;
+      half += slices[v] < 3;
+      if (w_contrast[v] <= 0) continue;
+      ++drawn;
+      clean += !split_off[v] && !junction[v] && !by_plane[v] && w_ct[v] >= 0.9f * w_contrast[v];
+    }
+    const bool unaveraged = 2 * alone >= edge || (area[size_t(k)] == widest && 2 * half >= edge);
+    if (edge == 0 || !unaveraged || drawn == 0 || double(clean) < 0.75 * double(drawn)) continue;
+    RadialOutline start;
+    const SlicePixels fraction{r.fraction.data() + k0, nx, ny, d.mm[0], d.mm[1]};
+    if (!radialOutlineOf(fraction, cx / inside_n, cy / inside_n, 8, start)) continue;
+    Mask use(per);
+    for (size_t q = 0; q < per; ++q) use[q] = !split_off[k0 + q] && !junction[k0 + q];
+    const SlicePixels raw{raw_ct.data() + k0, nx, ny, d.mm[0], d.mm[1]};
+    const double band_mm = kFitBandVoxels * px;
+    const PixelFit fit = fitEllipseIfItHolds(raw, use.data(), start, band_mm);
+    if (!fit.ok || double(fit.pixels) < 0.8 * double(fit.band) ||
+        std::abs(fit.inside - fit.outside) < 0.5 * std::abs(mu - ring_median))
+      continue;
+    double moved = 0;
+    for (int q = 0; q < 128; ++q) {
+      const double t = 2 * 3.14159265358979323846 * q / 128;
+      moved = std::max(moved, std::abs(fit.outline.radius(t) - start.radius(t)));
+    }
+    if (moved > kFitMaxMoveVoxels * px) continue;
+    const double scale =
+        k > 0 && k + 1 < nz ? slabScale(area[size_t(k - 1)], area[size_t(k)], area[size_t(k + 1)], d.mm[2]) : 1.0;
+    RadialOutline outline = fit.outline;  // an ellipse: its semi-axes scale
+    outline.c[0] *= scale;
+    outline.c[1] *= scale;
+    for (long j = 0; j < ny; ++j)
+      for (long i = 0; i < nx; ++i) {
+        const size_t v = k0 + size_t(j * nx + i);
+        const double x = double(i) * d.mm[0] - outline.cx, y = double(j) * d.mm[1] - outline.cy;
+        const double off = std::hypot(x, y) - outline.radius(std::atan2(y, x));
+        if (off < -band_mm) r.fraction[v] = 1;
+        else if (off <= band_mm) r.fraction[v] = float(shareInside(outline, i, j, d.mm[0], d.mm[1]));
+        else if (off <= 2 * band_mm) r.fraction[v] = 0;
+      }
   }
 }
 

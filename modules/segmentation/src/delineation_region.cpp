@@ -36,6 +36,7 @@ Attempt Delineation::run() {
   readBesideFatPlanes();
   drawOutline();
   correctCtLevel();
+  fitToPixels();
   finalMask();
   return std::move(at);
 }
