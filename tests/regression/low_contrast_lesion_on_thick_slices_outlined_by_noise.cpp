@@ -16,17 +16,14 @@
 namespace recap {
 namespace {
 
-TEST(LowContrastLesionOnThickSlices, CrBaselineL3OnDraw15) {
-  EXPECT_TRUE(test::presetLesionWithinTarget("cr", "L3", "baseline", 15));
+// The three draws the code before missed on.
+class LowContrastLesionOnThickSlices : public ::testing::TestWithParam<unsigned> {};
+
+TEST_P(LowContrastLesionOnThickSlices, CrBaselineL3IsWithinTarget) {
+  EXPECT_TRUE(test::presetLesionWithinTarget("cr", "L3", "baseline", GetParam()));
 }
 
-TEST(LowContrastLesionOnThickSlices, CrBaselineL3OnDraw30) {
-  EXPECT_TRUE(test::presetLesionWithinTarget("cr", "L3", "baseline", 30));
-}
-
-TEST(LowContrastLesionOnThickSlices, CrBaselineL3OnDraw39) {
-  EXPECT_TRUE(test::presetLesionWithinTarget("cr", "L3", "baseline", 39));
-}
+INSTANTIATE_TEST_SUITE_P(Draws, LowContrastLesionOnThickSlices, ::testing::Values(15u, 30u, 39u));
 
 }  // namespace
 }  // namespace recap
