@@ -315,7 +315,9 @@ PixelFit fitOutlineToPixels(const SlicePixels& ct, const uint8_t* use, const Rad
   }
   std::vector<double> sorted = abs_res;
   std::nth_element(sorted.begin(), sorted.begin() + long(sorted.size() / 2), sorted.end());
-  const double limit = 3.5 * 1.4826 * sorted[sorted.size() / 2];
+  // Never below a tenth of the contrast: on an image with little noise the median residual is that
+  // of the pixels wholly inside or outside, near nothing, and would leave the edge's pixels out.
+  const double limit = std::max(3.5 * 1.4826 * sorted[sorted.size() / 2], 0.1 * std::abs(fit.inside - fit.outside));
   std::vector<BandPixel> kept;
   for (size_t q = 0; q < px.size(); ++q)
     if (abs_res[q] <= limit) kept.push_back(px[q]);
