@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "delineation.h"
-#include "outline_fit.h"
 #include "ellipse.h"
 #include "ops.h"
+#include "outline_fit.h"
 
 namespace recap::segmentation::detail {
 

@@ -193,7 +193,6 @@ bool fitOnce(const std::vector<BandPixel>& px, double sx, double sy, double ramp
     if (!improved) break;
   }
   fit.rss = current;
-  fit.rms = px.empty() ? 0 : std::sqrt(current / double(px.size()));
   fit.pixels = px.size();
   return !px.empty() && valid(fit.outline);
 }

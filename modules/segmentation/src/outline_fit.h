@@ -42,7 +42,7 @@ double shareInside(const RadialOutline& o, long i, long j, double sx, double sy)
 struct PixelFit {
   RadialOutline outline;
   double inside = 0, outside = 0;  // the two levels (HU)
-  double rms = 0, rss = 0;         // the residual's RMS and sum of squares over the pixels kept
+  double rss = 0;                  // the residual's sum of squares over the pixels kept (HU^2)
   size_t pixels = 0, band = 0;     // pixels kept, of those in the band
   double excess = 0;               // fitEllipseIfItHolds: the likelihood ratio against the free outline
   bool ok = false;

@@ -26,9 +26,11 @@ struct Ellipse {
   }
 };
 
-// A slice of `n` x `n` pixels of `px` mm: the lesion's level inside the ellipse and the background's
-// outside, each pixel by the share of its area inside (16 x 16 sub-samples), plus Gaussian noise.
-std::vector<float> render(const Ellipse& e, long n, double px, double in, double out, double noise, unsigned seed) {
+// A slice of `n` x `n` pixels of `px` mm: the lesion's level inside `shape` (anything with
+// inside(x, y)) and the background's outside, each pixel by the share of its area inside (16 x 16
+// sub-samples), plus Gaussian noise.
+template <class Shape>
+std::vector<float> render(const Shape& shape, long n, double px, double in, double out, double noise, unsigned seed) {
   std::mt19937 rng(seed);
   std::normal_distribution<double> g(0, noise);
   std::vector<float> v(size_t(n * n));
@@ -37,7 +39,7 @@ std::vector<float> render(const Ellipse& e, long n, double px, double in, double
       int hits = 0;
       for (int a = 0; a < 16; ++a)
         for (int b = 0; b < 16; ++b)
-          hits += e.inside((double(i) + (a + 0.5) / 16 - 0.5) * px, (double(j) + (b + 0.5) / 16 - 0.5) * px);
+          hits += shape.inside((double(i) + (a + 0.5) / 16 - 0.5) * px, (double(j) + (b + 0.5) / 16 - 0.5) * px);
       v[size_t(j * n + i)] = float(out + (in - out) * hits / 256.0 + (noise > 0 ? g(rng) : 0));
     }
   return v;
@@ -154,29 +156,14 @@ TEST(OutlineFit, EllipseOfAnOutlineHasItsMoments) {
   EXPECT_NEAR(el.radius(0.3), e.radius(0.3), 0.01);
 }
 
-// A lesion and, if `lobe`, a round lobe of 4 mm radius bulging from its side: the CT (25 HU of
-// contrast, 12 HU of noise) and the fraction of the shape without noise.
-struct Shape {
+// A lesion and, if `lobe`, a round lobe of 4 mm radius bulging from its side.
+struct Lobulated {
   Ellipse body;
   bool lobe;
   bool inside(double x, double y) const {
     return body.inside(x, y) || (lobe && std::hypot(x - (body.cx + 8.5), y - (body.cy + 5.5)) <= 4);
   }
 };
-std::vector<float> renderShape(const Shape& s, long n, double px, double in, double out, double noise, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> g(0, noise);
-  std::vector<float> v(size_t(n * n));
-  for (long j = 0; j < n; ++j)
-    for (long i = 0; i < n; ++i) {
-      int hits = 0;
-      for (int a = 0; a < 16; ++a)
-        for (int b = 0; b < 16; ++b)
-          hits += s.inside((double(i) + (a + 0.5) / 16 - 0.5) * px, (double(j) + (b + 0.5) / 16 - 0.5) * px);
-      v[size_t(j * n + i)] = float(out + (in - out) * hits / 256.0 + (noise > 0 ? g(rng) : 0));
-    }
-  return v;
-}
 
 TEST(OutlineFit, KeepsTheEllipseOfAnEllipseNotOfALobulatedLesion) {
   // The likelihood-ratio test against orders 0-8 (its limit 32.91): on 8 draws of an elliptical
@@ -187,9 +174,9 @@ TEST(OutlineFit, KeepsTheEllipseOfAnEllipseNotOfALobulatedLesion) {
   int kept_ellipse = 0, kept_lobulated = 0;
   for (unsigned seed = 1; seed <= 8; ++seed)
     for (bool lobe : {false, true}) {
-      const Shape shape{{26.1, 26.3, 10, 8, 0.4}, lobe};
-      const std::vector<float> fraction = renderShape(shape, n, px, 1, 0, 0, seed);
-      const std::vector<float> ct = renderShape(shape, n, px, 35, 60, 12, seed);
+      const Lobulated shape{{26.1, 26.3, 10, 8, 0.4}, lobe};
+      const std::vector<float> fraction = render(shape, n, px, 1, 0, 0, seed);
+      const std::vector<float> ct = render(shape, n, px, 35, 60, 12, seed);
       RadialOutline start;
       ASSERT_TRUE(radialOutlineOf({fraction.data(), n, n, px, px}, 26.6, 26.6, 8, start));
       const PixelFit fit = fitEllipseIfItHolds({ct.data(), n, n, px, px}, nullptr, start, 3 * px);
