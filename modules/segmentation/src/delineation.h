@@ -104,8 +104,8 @@ constexpr double kPoolMinScale = 0.85;
 // Where no neighbour qualifies (slices thick for the lesion: 5 mm against 16 mm), the outline of the
 // lesion's middle slices (and of its widest if only one neighbour did) is fitted to the raw CT's
 // pixels within kFitBandVoxels of it, if the lesion stands kFitMinContrastHu or more from its ring:
-// the simplest outline the pixels allow (detail::fitSimplestOutline). The fit is kept if it moves
-// the outline by no more than kFitMaxMoveVoxels anywhere.
+// an ellipse, where the pixels show no more than one (detail::fitEllipseIfItHolds). The fit is kept
+// if it moves the outline by no more than kFitMaxMoveVoxels anywhere.
 constexpr double kFitBandVoxels = 3, kFitMinContrastHu = 15, kFitMaxMoveVoxels = 1.5;
 // The end of a lesion beyond its last delineated slice is read from the CT only where the lesion
 // stands this far above what surrounds it there (a node in fat: 140 HU; not against muscle or

@@ -405,8 +405,8 @@ void Delineation::fitToPixels() {
   // levels by its share inside, as an ellipse where the pixels show no more than an ellipse (a
   // lobulated lesion keeps its iso-contour). The iso-contour reads each point of the edge from a few
   // smoothed pixels; the fit weighs every pixel the outline passes through by what it says about it.
-  // On the widest slice the ellipse is then scaled from the slab's half-way level to the section
-  // through the slice's centre (slabScale).
+  // Each ellipse is then scaled from the slab's half-way level to the section through the slice's
+  // centre (slabScale: above 1 only where the slab straddles the lesion's equator, its widest).
   if (pooled.empty() || single_slice || std::abs(ring_median - mu) < kFitMinContrastHu) return;
   const long nx = d.n[0], ny = d.n[1], nz = d.n[2];
   const size_t per = size_t(nx) * size_t(ny);

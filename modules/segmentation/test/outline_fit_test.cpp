@@ -186,7 +186,7 @@ TEST(OutlineFit, KeepsTheEllipseOfAnEllipseNotOfALobulatedLesion) {
         EXPECT_LT(distance(fit.outline, shape.body).worst, 0.6) << "draw " << seed;
       }
     }
-  EXPECT_GE(kept_ellipse, 7);
+  EXPECT_EQ(kept_ellipse, 8);
   EXPECT_EQ(kept_lobulated, 0);
 }
 
