@@ -104,8 +104,9 @@ constexpr double kPoolMinScale = 0.85;
 // Where no neighbour qualifies (slices thick for the lesion: 5 mm against 16 mm), the outline of the
 // lesion's middle slices (and of its widest if only one neighbour did) is fitted to the raw CT's
 // pixels within kFitBandVoxels of it, if the lesion stands kFitMinContrastHu or more from its ring:
-// an ellipse, where the pixels show no more than one (detail::fitEllipseIfItHolds). The fit is kept
-// if it moves the outline by no more than kFitMaxMoveVoxels anywhere.
+// an ellipse, where the pixels show no more than one (detail::fitEllipseIfItHolds), else the
+// iso-contour's own shape moved out or in (detail::fitMeanRadiusToPixels). The fit is kept if it
+// moves the outline by no more than kFitMaxMoveVoxels anywhere.
 constexpr double kFitBandVoxels = 3, kFitMinContrastHu = 15, kFitMaxMoveVoxels = 1.5;
 // The end of a lesion beyond its last delineated slice is read from the CT only where the lesion
 // stands this far above what surrounds it there (a node in fat: 140 HU; not against muscle or
@@ -196,6 +197,8 @@ class Delineation {
   // The mask, its end caps, its volume and the reason.
   void finalMask();
 
+  // Each slice's area (voxels) from the CT's partial volume within `where` (readEdges' pooling).
+  std::vector<double> partialVolumeAreas(const std::vector<float>& ctf, const Mask& where) const;
   // Where the PET stands between the local background and the lesion's peak (0 to 1).
   double petPosition(size_t v) const;
   // The CT's say fades as the share of tissue like the lesion's around a voxel rises.

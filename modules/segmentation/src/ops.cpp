@@ -348,7 +348,8 @@ Mask junctionsInPlane(const std::vector<float>& v, const Dims& d, float low, flo
 }
 
 std::vector<float> poolAlongShape(const std::vector<float>& v, const Mask& region, const Mask& where, const Dims& d,
-                                  double min_scale, std::vector<uint8_t>& slices) {
+                                  double min_scale, std::vector<uint8_t>& slices,
+                                  const std::vector<double>* slice_area) {
   const long nx = d.n[0], ny = d.n[1], nz = d.n[2];
   std::vector<double> area(size_t(nz), 0), cx(size_t(nz), 0), cy(size_t(nz), 0);
   for (long k = 0; k < nz; ++k)
@@ -387,7 +388,8 @@ std::vector<float> poolAlongShape(const std::vector<float>& v, const Mask& regio
     std::vector<Neighbour> use;
     for (long k2 : {k - 1, k + 1}) {
       if (k2 < 0 || k2 >= nz || area[size_t(k2)] < kMinAreaVoxels) continue;
-      const double scale = std::sqrt(area[size_t(k2)] / area[size_t(k)]);
+      const double scale = slice_area ? std::sqrt((*slice_area)[size_t(k2)] / (*slice_area)[size_t(k)])
+                                      : std::sqrt(area[size_t(k2)] / area[size_t(k)]);
       if (scale >= min_scale && scale <= 1 / min_scale) use.push_back({k2, scale});
     }
     if (use.empty()) continue;

@@ -67,9 +67,11 @@ std::vector<int> watershedByDynamics(const std::vector<float>& height, const Mas
 // of each other, while the CT's noise on them is independent. For each voxel of `where`, the mean of
 // `v` there and at the matching points of the slices just above and below: mapped about each slice's
 // centroid of `region`, scaled by the square root of the ratio of their areas, and used only where
-// that scale lies within [min_scale, 1 / min_scale] (bilinear between voxel centres). `slices` gets,
-// per voxel, how many slices its mean holds (1 where it is `v` itself).
+// that scale lies within [min_scale, 1 / min_scale] (bilinear between voxel centres). The areas are
+// `slice_area`'s (one per slice, any unit) if given, else the voxels of `region`. `slices` gets, per
+// voxel, how many slices its mean holds (1 where it is `v` itself).
 std::vector<float> poolAlongShape(const std::vector<float>& v, const Mask& region, const Mask& where, const Dims& d,
-                                  double min_scale, std::vector<uint8_t>& slices);
+                                  double min_scale, std::vector<uint8_t>& slices,
+                                  const std::vector<double>* slice_area = nullptr);
 
 }  // namespace recap::segmentation::detail

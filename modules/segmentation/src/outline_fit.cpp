@@ -120,11 +120,13 @@ struct BandPixel {
   double v;
 };
 
-// One least-squares fit over `px` from `fit` (outline and levels); returns false if it fails.
-bool fitOnce(const std::vector<BandPixel>& px, double sx, double sy, double ramp, PixelFit& fit) {
+// One least-squares fit over `px` from `fit` (outline and levels); returns false if it fails. With
+// `mean_radius_only`, of a Fourier outline only the mean radius moves (its shape stays).
+bool fitOnce(const std::vector<BandPixel>& px, double sx, double sy, double ramp, PixelFit& fit,
+             bool mean_radius_only) {
   std::vector<double> params = paramsOf(fit.outline);
-  const size_t nc = params.size(), np = nc + 2;  // the outline's parameters, then inside, outside
-  std::vector<double> basis, grad(nc);
+  const size_t nall = params.size(), nc = mean_radius_only && !fit.outline.ellipse ? 1 : nall, np = nc + 2;
+  std::vector<double> basis, grad(nall);
   auto cost = [&](const PixelFit& f) {
     double s = 0;
     for (const BandPixel& p : px) {
@@ -198,6 +200,8 @@ bool fitOnce(const std::vector<BandPixel>& px, double sx, double sy, double ramp
 }
 
 }  // namespace
+
+double sampleBilinear(const SlicePixels& p, double x_mm, double y_mm) { return bilinear(p, x_mm, y_mm); }
 
 double RadialOutline::radius(double t) const {
   if (ellipse) {
@@ -278,8 +282,9 @@ double shareInside(const RadialOutline& o, long i, long j, double sx, double sy)
   return shareAndGradient(o, i, j, sx, sy, std::min(sx, sy) / kSub, nullptr, basis);
 }
 
-PixelFit fitOutlineToPixels(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm,
-                            const RadialOutline* model) {
+namespace {
+PixelFit fitToBand(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm,
+                   const RadialOutline* model, bool mean_radius_only) {
   PixelFit fit;
   fit.outline = model ? *model : start;
   std::vector<BandPixel> px;
@@ -304,7 +309,7 @@ PixelFit fitOutlineToPixels(const SlicePixels& ct, const uint8_t* use, const Rad
   // start a pixel off still finds its way), then half, then a quarter (the pixel's true share).
   const double fine = std::min(ct.sx, ct.sy) / kSub;
   for (double ramp : {4 * fine, 2 * fine, fine})
-    if (!fitOnce(px, ct.sx, ct.sy, ramp, fit)) return fit;
+    if (!fitOnce(px, ct.sx, ct.sy, ramp, fit, mean_radius_only)) return fit;
   // Leave out what the two levels do not explain (a vessel in the band), and fit again.
   std::vector<double> abs_res;
   std::vector<double> basis;
@@ -321,10 +326,20 @@ PixelFit fitOutlineToPixels(const SlicePixels& ct, const uint8_t* use, const Rad
   for (size_t q = 0; q < px.size(); ++q)
     if (abs_res[q] <= limit) kept.push_back(px[q]);
   if (kept.size() < px.size()) {
-    if (!fitOnce(kept, ct.sx, ct.sy, fine, fit)) return fit;
+    if (!fitOnce(kept, ct.sx, ct.sy, fine, fit, mean_radius_only)) return fit;
   }
   fit.ok = true;
   return fit;
+}
+}  // namespace
+
+PixelFit fitOutlineToPixels(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm,
+                            const RadialOutline* model) {
+  return fitToBand(ct, use, start, band_mm, model, false);
+}
+
+PixelFit fitMeanRadiusToPixels(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm) {
+  return fitToBand(ct, use, start, band_mm, nullptr, true);
 }
 
 PixelFit fitEllipseIfItHolds(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm) {
@@ -340,7 +355,7 @@ PixelFit fitEllipseIfItHolds(const SlicePixels& ct, const uint8_t* use, const Ra
   ellipse.excess = (ellipse.rss - free.rss) / noise2;
   // The 0.999 quantile of chi-square with 12 degrees of freedom: orders 0-8 (17 parameters) over
   // the ellipse's 5.
-  ellipse.ok = start.order() == 8 && ellipse.excess < 32.91;
+  ellipse.ok = start.order() == 8 && ellipse.excess < kEllipseExcessLimit;
   return ellipse;
 }
 

@@ -32,6 +32,9 @@ struct SlicePixels {
 // point at 0.5 or more, fitted with orders 0 to `order`. False where a ray finds no such point.
 bool radialOutlineOf(const SlicePixels& fraction, double cx, double cy, int order, RadialOutline& out);
 
+// `p` at (x_mm, y_mm), bilinear; NaN outside.
+double sampleBilinear(const SlicePixels& p, double x_mm, double y_mm);
+
 // The ellipse of the same area moments as `o`.
 RadialOutline ellipseOf(const RadialOutline& o);
 
@@ -56,12 +59,17 @@ struct PixelFit {
 PixelFit fitOutlineToPixels(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm,
                             const RadialOutline* model = nullptr);
 
+// As fitOutlineToPixels, with only the mean radius of `start` (a Fourier outline) fitted: the
+// outline moved out or in by the same distance along every ray, its shape kept.
+PixelFit fitMeanRadiusToPixels(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm);
+
 // An ellipse fitted as above to the pixels around `start` (a Fourier outline of orders 0-8), kept
 // (`ok`) only where it explains them as well as that free outline does up to chance: the fall in the
 // residual's sum of squares from the ellipse to the free outline fitted on the same pixels, over the
 // noise's variance (from the free fit), is below 32.91, the 0.999 quantile of chi-square with the 12
 // parameters the free outline has beyond the ellipse's 5 (`excess` holds it). An elliptical lesion
 // keeps its ellipse; a lobulated one does not.
+constexpr double kEllipseExcessLimit = 32.91;
 PixelFit fitEllipseIfItHolds(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm);
 
 // On thick slices the slab of the slice where a lesion is widest straddles its equator, and its 0.5

@@ -286,6 +286,15 @@ TEST(Pool, AveragesNeighbouringSlicesAlongTheLesionsShape) {
   const double sd = std::sqrt(sum2 / double(count));
   EXPECT_LT(sd, 3.0 / std::sqrt(3.0) + 0.1);
   EXPECT_GT(sd, 3.0 / 3.0);
+  // Areas given per slice decide instead of the region's voxels: slice 3 given as 0.80 of slice 2's
+  // scale leaves slice 2 with slice 1 alone, and slice 3 with none.
+  const double ref = 20 * 14 * 3.14159;
+  const std::vector<double> areas{ref * 0.70 * 0.70, ref * 0.92 * 0.92, ref, ref * 0.80 * 0.80};
+  const std::vector<float> given = poolAlongShape(clean, region, all, d, 0.85, slices, &areas);
+  EXPECT_EQ(slices[d.at(30, 30, 2)], 2);
+  EXPECT_EQ(slices[d.at(30, 30, 1)], 2);
+  EXPECT_EQ(slices[d.at(30, 30, 3)], 1);
+  EXPECT_EQ(given[d.at(30, 30, 3)], clean[d.at(30, 30, 3)]);
 }
 
 }  // namespace

@@ -190,6 +190,33 @@ TEST(OutlineFit, KeepsTheEllipseOfAnEllipseNotOfALobulatedLesion) {
   EXPECT_EQ(kept_lobulated, 0);
 }
 
+TEST(OutlineFit, MovesALobulatedOutlineByTheOffsetThePixelsShow) {
+  // The mean radius alone fitted (the shape kept): a lobulated lesion's own outline drawn 0.4 mm
+  // inside all round is moved back out: over 8 draws of 12 HU of noise at 25 HU of contrast its mean
+  // radius is unbiased (-0.002 mm measured) and within 0.2 mm on each (0.14 at worst), its shape
+  // untouched.
+  const double px = 0.98;
+  const long n = 56;
+  const Lobulated shape{{26.1, 26.3, 10, 8, 0.4}, true};
+  const std::vector<float> fraction = render(shape, n, px, 1, 0, 0, 1);
+  RadialOutline truth;
+  ASSERT_TRUE(radialOutlineOf({fraction.data(), n, n, px, px}, 26.6, 26.6, 16, truth));
+  RadialOutline start = truth;
+  start.c[0] -= 0.4;
+  double worst = 0, bias = 0;
+  for (unsigned seed = 1; seed <= 8; ++seed) {
+    const std::vector<float> ct = render(shape, n, px, 35, 60, 12, seed);
+    const PixelFit fit = fitMeanRadiusToPixels({ct.data(), n, n, px, px}, nullptr, start, 3 * px);
+    ASSERT_TRUE(fit.ok) << "draw " << seed;
+    ASSERT_EQ(fit.outline.c.size(), start.c.size());
+    for (size_t q = 1; q < start.c.size(); ++q) EXPECT_EQ(fit.outline.c[q], start.c[q]);
+    worst = std::max(worst, std::abs(fit.outline.c[0] - truth.c[0]));
+    bias += (fit.outline.c[0] - truth.c[0]) / 8;
+  }
+  EXPECT_LT(worst, 0.2);
+  EXPECT_NEAR(bias, 0, 0.05);
+}
+
 TEST(OutlineFit, LeavesOutAVesselCrossingTheBand) {
   // A vessel of 120 HU, 3 mm wide, runs past the lesion's side through the band: the fit leaves
   // its pixels out instead of bending the outline towards it.
