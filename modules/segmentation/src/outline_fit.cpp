@@ -28,15 +28,6 @@ void basisAt(double t, int order, std::vector<double>& b) {
   }
 }
 
-double bilinear(const SlicePixels& p, double x_mm, double y_mm) {
-  const double x = x_mm / p.sx, y = y_mm / p.sy;
-  const long i = long(std::floor(x)), j = long(std::floor(y));
-  if (i < 0 || j < 0 || i + 1 >= p.nx || j + 1 >= p.ny) return std::nan("");
-  const double fx = x - double(i), fy = y - double(j);
-  const float* r0 = p.v + j * p.nx + i;
-  const float* r1 = r0 + p.nx;
-  return (1 - fy) * ((1 - fx) * r0[0] + fx * r0[1]) + fy * ((1 - fx) * r1[0] + fx * r1[1]);
-}
 
 // Solves a x = b (n x n, row-major) by Gaussian elimination with partial pivoting; false if singular.
 bool solve(std::vector<double> a, std::vector<double>& b) {
@@ -201,7 +192,15 @@ bool fitOnce(const std::vector<BandPixel>& px, double sx, double sy, double ramp
 
 }  // namespace
 
-double sampleBilinear(const SlicePixels& p, double x_mm, double y_mm) { return bilinear(p, x_mm, y_mm); }
+double sampleBilinear(const SlicePixels& p, double x_mm, double y_mm) {
+  const double x = x_mm / p.sx, y = y_mm / p.sy;
+  const long i = long(std::floor(x)), j = long(std::floor(y));
+  if (i < 0 || j < 0 || i + 1 >= p.nx || j + 1 >= p.ny) return std::nan("");
+  const double fx = x - double(i), fy = y - double(j);
+  const float* r0 = p.v + j * p.nx + i;
+  const float* r1 = r0 + p.nx;
+  return (1 - fy) * ((1 - fx) * r0[0] + fx * r0[1]) + fy * ((1 - fx) * r1[0] + fx * r1[1]);
+}
 
 double RadialOutline::radius(double t) const {
   if (ellipse) {
@@ -222,9 +221,9 @@ bool radialOutlineOf(const SlicePixels& fraction, double cx, double cy, int orde
   for (int q = 0; q < kRays; ++q) {
     const double t = 2 * kPi * q / kRays, ux = std::cos(t), uy = std::sin(t);
     double last_in = -1, crossing = -1;
-    double prev = bilinear(fraction, cx, cy);
+    double prev = sampleBilinear(fraction, cx, cy);
     for (double r = step; r < reach; r += step) {
-      const double f = bilinear(fraction, cx + r * ux, cy + r * uy);
+      const double f = sampleBilinear(fraction, cx + r * ux, cy + r * uy);
       if (std::isnan(f)) {
         if (prev >= 0.5) return false;  // the region reaches the slice's side along this ray
         break;

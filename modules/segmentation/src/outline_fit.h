@@ -63,13 +63,15 @@ PixelFit fitOutlineToPixels(const SlicePixels& ct, const uint8_t* use, const Rad
 // outline moved out or in by the same distance along every ray, its shape kept.
 PixelFit fitMeanRadiusToPixels(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm);
 
+// The limit of fitEllipseIfItHolds' likelihood ratio (below).
+constexpr double kEllipseExcessLimit = 32.91;
+
 // An ellipse fitted as above to the pixels around `start` (a Fourier outline of orders 0-8), kept
 // (`ok`) only where it explains them as well as that free outline does up to chance: the fall in the
 // residual's sum of squares from the ellipse to the free outline fitted on the same pixels, over the
 // noise's variance (from the free fit), is below 32.91, the 0.999 quantile of chi-square with the 12
 // parameters the free outline has beyond the ellipse's 5 (`excess` holds it). An elliptical lesion
 // keeps its ellipse; a lobulated one does not.
-constexpr double kEllipseExcessLimit = 32.91;
 PixelFit fitEllipseIfItHolds(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm);
 
 // On thick slices the slab of the slice where a lesion is widest straddles its equator, and its 0.5

@@ -131,22 +131,35 @@ TEST(OutlineFit, AnEllipseModelIsSteadierOnTheSameNoise) {
   EXPECT_LT(axis_error, 0.35);
 }
 
-TEST(OutlineFit, EllipseOfAnOutlineHasItsMoments) {
-  // The ellipse of a Fourier outline drawn through an ellipse is that ellipse.
-  const Ellipse e{30, 20, 11, 7, 0.7};
+// The boundary of `shape` seen from (cx, cy) (mm) as a radius of orders 0 to `order`: along 1024
+// rays, the last point inside (by bisection, to a micrometre), projected on the Fourier basis.
+template <class Shape>
+RadialOutline outlineOf(const Shape& shape, double cx, double cy, int order) {
   RadialOutline o;
-  o.cx = e.cx;
-  o.cy = e.cy;
-  o.c.assign(2 * 12 + 1, 0.0);
+  o.cx = cx;
+  o.cy = cy;
+  o.c.assign(size_t(2 * order + 1), 0.0);
   for (int q = 0; q < 1024; ++q) {
-    const double t = 2 * kPi * q / 1024, r = e.radius(t);
+    const double t = 2 * kPi * q / 1024;
+    double in = 0, out = 40;
+    while (out - in > 1e-3) {
+      const double mid = (in + out) / 2;
+      (shape.inside(cx + mid * std::cos(t), cy + mid * std::sin(t)) ? in : out) = mid;
+    }
+    const double r = (in + out) / 2;
     o.c[0] += r / 1024;
-    for (int k = 1; k <= 12; ++k) {
+    for (int k = 1; k <= order; ++k) {
       o.c[size_t(2 * k - 1)] += 2 * r * std::cos(k * t) / 1024;
       o.c[size_t(2 * k)] += 2 * r * std::sin(k * t) / 1024;
     }
   }
-  const RadialOutline el = ellipseOf(o);
+  return o;
+}
+
+TEST(OutlineFit, EllipseOfAnOutlineHasItsMoments) {
+  // The ellipse of a Fourier outline drawn through an ellipse is that ellipse.
+  const Ellipse e{30, 20, 11, 7, 0.7};
+  const RadialOutline el = ellipseOf(outlineOf(e, e.cx, e.cy, 12));
   ASSERT_TRUE(el.ellipse);
   EXPECT_NEAR(el.cx, e.cx, 1e-3);
   EXPECT_NEAR(el.cy, e.cy, 1e-3);
@@ -191,16 +204,14 @@ TEST(OutlineFit, KeepsTheEllipseOfAnEllipseNotOfALobulatedLesion) {
 }
 
 TEST(OutlineFit, MovesALobulatedOutlineByTheOffsetThePixelsShow) {
-  // The mean radius alone fitted (the shape kept): a lobulated lesion's own outline drawn 0.4 mm
-  // inside all round is moved back out: over 8 draws of 12 HU of noise at 25 HU of contrast its mean
-  // radius is unbiased (-0.002 mm measured) and within 0.2 mm on each (0.14 at worst), its shape
-  // untouched.
+  // The mean radius alone fitted (the shape kept): a lobulated lesion's own outline (its analytic
+  // boundary, orders 0-16) drawn 0.4 mm inside all round is moved back out: over 8 draws of 12 HU of
+  // noise at 25 HU of contrast its mean radius is unbiased (-0.006 mm measured) and within 0.2 mm on
+  // each (0.13 at worst), its shape untouched.
   const double px = 0.98;
   const long n = 56;
   const Lobulated shape{{26.1, 26.3, 10, 8, 0.4}, true};
-  const std::vector<float> fraction = render(shape, n, px, 1, 0, 0, 1);
-  RadialOutline truth;
-  ASSERT_TRUE(radialOutlineOf({fraction.data(), n, n, px, px}, 26.6, 26.6, 16, truth));
+  const RadialOutline truth = outlineOf(shape, 26.6, 26.6, 16);
   RadialOutline start = truth;
   start.c[0] -= 0.4;
   double worst = 0, bias = 0;
