@@ -6,6 +6,7 @@
 //   build/bench/recap_bench_preset_lesions [PRESET ...]
 //   RECAP_DUMP=DIR ...   also writes each measured slice to DIR (raw floats, for debugging)
 //   RECAP_ONLY=TIMEPOINT/LESION ...   one lesion only (e.g. RECAP_ONLY=baseline/L3)
+//   RECAP_NO_NOISE=1 ...   renders the CT and PET without noise (a bias apart from the noise's spread)
 //   RECAP_SLICES=1 ...   prints, per slice, the measured LDi x SDi beside the truth's on that slice
 //   RECAP_OUTLINE=PREFIX ...   with RECAP_SLICES, writes each slice's outline and the truth's
 //                              (PREFIX-SLICE.txt: "m"/"t" segments, "M"/"T" calipers, mm in the box)

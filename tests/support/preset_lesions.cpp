@@ -66,6 +66,8 @@ std::vector<PresetLesionRun> measurePresetLesions(const std::string& preset,
       // RECAP_TEST_SEED=N draws another noise (robustness sweeps); the preset's own draw by default.
       if (only.draw) ro.seed += 1000 * only.draw;
       else if (const char* other = std::getenv("RECAP_TEST_SEED")) ro.seed += 1000 * std::strtoull(other, nullptr, 10);
+      // RECAP_NO_NOISE=1 renders without noise (debugging: a bias apart from the noise's spread).
+      if (std::getenv("RECAP_NO_NOISE")) ro.noise = false;
       const phantom::Rendered r = phantom::render(spec.lesions, tp.physiology, int(t), tp.pose,
                                                   cutZ(tp.ct, centre[2], 45), cutZ(tp.pet, centre[2], 45), ro);
       const phantom::LesionTruth* truth = nullptr;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ops.h"
+#include "outline_fit.h"
 #include "recap/segmentation/segment.h"
 
 namespace recap::segmentation::detail {
@@ -108,6 +109,8 @@ constexpr double kPoolMinScale = 0.85;
 // iso-contour's own shape moved out or in (detail::fitMeanRadiusToPixels). The fit is kept if it
 // moves the outline by no more than kFitMaxMoveVoxels anywhere.
 constexpr double kFitBandVoxels = 3, kFitMinContrastHu = 15, kFitMaxMoveVoxels = 1.5;
+// fitThickSlices acts where the slab narrows the lesion's section by this scale or more.
+constexpr double kThickMinScale = 1.01;
 // The end of a lesion beyond its last delineated slice is read from the CT only where the lesion
 // stands this far above what surrounds it there (a node in fat: 140 HU; not against muscle or
 // liver), and kept only where this share of it lies within a voxel of the next slice's mask.
@@ -194,9 +197,26 @@ class Delineation {
   // On a lesion of low contrast, the outline of its middle slices that no neighbour's CT was
   // averaged into, fitted to the CT's pixels as a whole.
   void fitToPixels();
+  // On a lesion against fat that is short for its slices, the outline of its middle slices fitted to
+  // the CT's pixels and scaled from the slab's mean section to the section through the slice's centre.
+  void fitThickSlices();
   // The mask, its end caps, its volume and the reason.
   void finalMask();
 
+  // A slice's edge voxels near the outline: how many, how many the CT drew from this slice alone
+  // (`alone`) or with at most one neighbour (`half`), how many it drew (`drawn`) and of those how
+  // many against nothing but the lesion's background (`clean_n`; with `planes_clean`, voxels beside a
+  // thin fat plane count as such: their pixels are the lesion's edge against fat); the centre of the
+  // outline's inside.
+  struct SliceEdge {
+    size_t edge = 0, alone = 0, half = 0, drawn = 0, clean_n = 0;
+    double cx = 0, cy = 0;
+    bool clean() const { return drawn > 0 && double(clean_n) >= 0.75 * double(drawn); }
+  };
+  SliceEdge sliceEdge(long k, bool planes_clean = false) const;
+  // Slice k's fraction from a fitted `outline` (an ellipse or a Fourier outline) scaled about its
+  // centre by `scale`: each pixel's share inside within band_mm of it, 1 and 0 out to 2 x band_mm.
+  void drawFitted(long k, const RadialOutline& outline, double scale, double band_mm);
   // Each slice's area (voxels) from the CT's partial volume within `where` (readEdges' pooling).
   std::vector<double> partialVolumeAreas(const std::vector<float>& ctf, const Mask& where) const;
   // Where the PET stands between the local background and the lesion's peak (0 to 1).

@@ -37,6 +37,7 @@ Attempt Delineation::run() {
   drawOutline();
   correctCtLevel();
   fitToPixels();
+  fitThickSlices();
   finalMask();
   return std::move(at);
 }

@@ -341,9 +341,11 @@ PixelFit fitMeanRadiusToPixels(const SlicePixels& ct, const uint8_t* use, const 
   return fitToBand(ct, use, start, band_mm, nullptr, true);
 }
 
-PixelFit fitEllipseIfItHolds(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm) {
+PixelFit fitEllipseIfItHolds(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm,
+                             PixelFit* free_fit) {
   // The free outline gives the noise's variance and the residual the ellipse is judged against.
   const PixelFit free = fitOutlineToPixels(ct, use, start, band_mm);
+  if (free_fit) *free_fit = free;
   const RadialOutline start_ellipse = ellipseOf(start);
   PixelFit ellipse = fitOutlineToPixels(ct, use, start, band_mm, &start_ellipse);
   if (!free.ok || !ellipse.ok) {
@@ -381,6 +383,68 @@ double slabScale(double area_below, double area_here, double area_above, double 
     if (settled) break;
   }
   return scale;
+}
+
+double SlabProfile::at(double z) const {
+  const double u = (z - ze) / c;
+  return a0 * std::max(0.0, 1 - u * u);
+}
+
+double SlabProfile::slabMean(double z, double t) const {
+  // The integral of 1 - u^2 / c^2 over the slab's part within [-c, c].
+  const double lo = std::max(z - t / 2 - ze, -c), hi = std::min(z + t / 2 - ze, c);
+  if (!(hi > lo) || !(t > 0)) return 0;
+  return a0 * ((hi - lo) - (hi * hi * hi - lo * lo * lo) / (3 * c * c)) / t;
+}
+
+SlabProfile slabProfileOf(const std::vector<double>& areas, double slice_mm) {
+  SlabProfile best;
+  const double t = slice_mm;
+  std::vector<size_t> known;
+  for (size_t k = 0; k < areas.size(); ++k)
+    if (areas[k] >= 0) known.push_back(k);
+  if (known.size() < 3 || !(t > 0)) return best;
+  size_t widest = known[0];
+  for (size_t k : known)
+    if (areas[k] > areas[widest]) widest = k;
+  if (widest == known.front() || widest == known.back() || !(areas[widest] > 0)) return best;
+  // For a given centre and half-length the slab means are a0 times fixed shares, and a0 follows by
+  // least squares; the centre and the half-length by search: coarse (the centre within a slice and a
+  // half of the widest slice, every t / 20; the half-length 0.3 to 30 slices, in steps of 10 %), then
+  // finer around the best, twice (every t / 400 and steps of 0.5 %, every t / 8000 and 0.02 %).
+  double best_cost = 0;
+  auto tryProfile = [&](double ze, double c) {
+    SlabProfile p{1, ze, c, true};
+    double sa = 0, ss = 0;
+    for (size_t k : known) {
+      const double s = p.slabMean(double(k) * t, t);
+      sa += s * areas[k];
+      ss += s * s;
+    }
+    if (!(ss > 0)) return;
+    p.a0 = sa / ss;
+    double cost = 0;
+    for (size_t k : known) {
+      const double e = areas[k] - p.slabMean(double(k) * t, t);
+      cost += e * e;
+    }
+    if (!best.ok || cost < best_cost) {
+      best = p;
+      best_cost = cost;
+    }
+  };
+  for (int iz = -30; iz <= 30; ++iz)
+    for (double c = 0.3 * t; c <= 30 * t; c *= 1.1) tryProfile((double(widest) + iz / 20.0) * t, c);
+  if (!best.ok) return best;
+  struct Step {
+    double dz, dc, span;  // centre's step, half-length's factor and the range around the best
+  };
+  for (const Step& s : {Step{t / 400, 1.005, 1.1}, Step{t / 8000, 1.0002, 1.005}}) {
+    const SlabProfile around = best;
+    for (int iz = -20; iz <= 20; ++iz)
+      for (double c = around.c / s.span; c <= around.c * s.span; c *= s.dc) tryProfile(around.ze + iz * s.dz, c);
+  }
+  return best;
 }
 
 }  // namespace recap::segmentation::detail

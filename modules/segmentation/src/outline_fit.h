@@ -71,8 +71,9 @@ constexpr double kEllipseExcessLimit = 32.91;
 // residual's sum of squares from the ellipse to the free outline fitted on the same pixels, over the
 // noise's variance (from the free fit), is below 32.91, the 0.999 quantile of chi-square with the 12
 // parameters the free outline has beyond the ellipse's 5 (`excess` holds it). An elliptical lesion
-// keeps its ellipse; a lobulated one does not.
-PixelFit fitEllipseIfItHolds(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm);
+// keeps its ellipse; a lobulated one does not. `free_fit`, if given, receives the free outline's fit.
+PixelFit fitEllipseIfItHolds(const SlicePixels& ct, const uint8_t* use, const RadialOutline& start, double band_mm,
+                             PixelFit* free_fit = nullptr);
 
 // On thick slices the slab of the slice where a lesion is widest straddles its equator, and its 0.5
 // level is the section a quarter of the slab from the equator, smaller than the section through the
@@ -82,5 +83,21 @@ PixelFit fitEllipseIfItHolds(const SlicePixels& ct, const uint8_t* use, const Ra
 // 0.5 level to the centre section. 1 where the equator lies outside the slice's middle half, or the
 // areas do not describe a lesion that narrows both ways.
 double slabScale(double area_below, double area_here, double area_above, double slice_mm);
+
+// A lesion's section area along z as an ellipsoid's: A(z) = a0 max(0, 1 - (z - ze)^2 / c^2), z in mm
+// from the centre of slice 0, fitted to the slab means of its slices (slabProfileOf).
+struct SlabProfile {
+  double a0 = 0, ze = 0, c = 0;
+  bool ok = false;
+  // The section through z, and its mean over the slab [z - t/2, z + t/2].
+  double at(double z) const;
+  double slabMean(double z, double t) const;
+};
+
+// The profile whose slab means best match `areas` (least squares): areas[k] is the lesion's mean
+// section area over slice k's slab (slices `slice_mm` apart and as thick), or a negative value where
+// unknown. Not ok with fewer than three known slices or where no such ellipsoid explains them (a
+// widest section at the first or last known slice).
+SlabProfile slabProfileOf(const std::vector<double>& areas, double slice_mm);
 
 }  // namespace recap::segmentation::detail
