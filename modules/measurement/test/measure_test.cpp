@@ -85,6 +85,10 @@ std::vector<Case> cases() {
   c.push_back({"pixel_0p7_thin", {-40, -40, -120}, 15, {16, 11, 12}, 6, 40, LesionKind::Nodal,
                phantom::LesionShape::Ellipsoid, grids(0.7, 1.25, false, 45)});
   c.push_back({"fat_12mm_not_avid", {-40, -40, -120}, 35, {12, 9, 9}, 1.2});
+  // A node short for its slices (13 mm in z on 5 mm slices), the patient moved and tilted: each
+  // voxel of its widest slice averages sections that narrow across the slab.
+  c.push_back({"fat_short_node_5mm", {-40, -40, -120}, 35, {17, 12, 13}, 6, 40, LesionKind::Nodal,
+               phantom::LesionShape::Ellipsoid, grids(0.9, 5), moved()});
   c.push_back({"bulky_lobulated", {-10, -60, -190}, 20, {58, 42, 40}, 7, 40, LesionKind::Nodal,
                phantom::LesionShape::Lobulated});
   return c;
