@@ -217,8 +217,12 @@ class Delineation {
   // Slice k's fraction from a fitted `outline` (an ellipse or a Fourier outline) scaled about its
   // centre by `scale`: each pixel's share inside within band_mm of it, 1 and 0 out to 2 x band_mm.
   void drawFitted(long k, const RadialOutline& outline, double scale, double band_mm);
-  // Each slice's area (voxels) from the CT's partial volume within `where` (readEdges' pooling).
-  std::vector<double> partialVolumeAreas(const std::vector<float>& ctf, const Mask& where) const;
+  // Each slice's area (voxels) from the CT's partial volume within `where` (readEdges' pooling),
+  // against the ring's local background, or `background` (HU) where given (fitThickSlices).
+  std::vector<double> partialVolumeAreas(const std::vector<float>& ctf, const Mask& where,
+                                         const double* background = nullptr) const;
+  // Each slice's area (voxels) inside the outline drawn so far, within two voxels of the region.
+  std::vector<double> outlineAreas() const;
   // Where the PET stands between the local background and the lesion's peak (0 to 1).
   double petPosition(size_t v) const;
   // The CT's say fades as the share of tissue like the lesion's around a voxel rises.

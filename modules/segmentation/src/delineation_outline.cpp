@@ -178,7 +178,8 @@ void Delineation::readRing() {
   band_in_pet = float(std::pow(std::max(3 * px, kPetBandMm), 2));
 }
 
-std::vector<double> Delineation::partialVolumeAreas(const std::vector<float>& ctf, const Mask& where) const {
+std::vector<double> Delineation::partialVolumeAreas(const std::vector<float>& ctf, const Mask& where,
+                                                    const double* background) const {
   // Each slice's area from the CT's partial volume: the voxels deeper than 1.5 voxels in the region
   // whole, the others (within `where`) by where the CT stands between the local background and the
   // lesion, not clamped to 0-1 so that the noise sums to nothing. A voxel more than half the
@@ -193,7 +194,7 @@ std::vector<double> Delineation::partialVolumeAreas(const std::vector<float>& ct
     if (!where[v]) continue;
     double f = lesion[v];
     if (!(lesion[v] && inside[v] > deep)) {
-      const double b = ring_w[v] > 0.05f ? ring_sum[v] / ring_w[v] : ring_median;
+      const double b = background ? *background : ring_w[v] > 0.05f ? ring_sum[v] / ring_w[v] : ring_median;
       if (std::abs(mu - b) > 1) {
         const double x = (ctf[v] - b) / (mu - b);
         if (x >= -0.5 && x <= 1.5) f = x;
@@ -469,13 +470,7 @@ void Delineation::fitToPixels() {
   if (pooled.empty() || single_slice || std::abs(ring_median - mu) < kFitMinContrastHu) return;
   const long nx = d.n[0], ny = d.n[1], nz = d.n[2];
   const size_t per = size_t(nx) * size_t(ny);
-  const float reach = float(std::pow(2 * px, 2) + 1e-3);
-  std::vector<double> area(size_t(nz), 0.0);
-  for (long k = 0; k < nz; ++k)
-    for (size_t q = 0; q < per; ++q) {
-      const size_t v = size_t(k) * per + q;
-      if (r.fraction[v] >= 0.5f && outside[v] <= reach) area[size_t(k)] += 1;
-    }
+  const std::vector<double> area = outlineAreas();
   const double widest = *std::max_element(area.begin(), area.end());
   for (long k = 0; k < nz && widest > 0; ++k) {
     if (area[size_t(k)] < kPoolMinScale * kPoolMinScale * widest) continue;
@@ -544,6 +539,15 @@ Delineation::SliceEdge Delineation::sliceEdge(long k, bool planes_clean) const {
   return e;
 }
 
+std::vector<double> Delineation::outlineAreas() const {
+  const size_t per = size_t(d.n[0]) * size_t(d.n[1]);
+  const float reach = float(std::pow(2 * px, 2) + 1e-3);
+  std::vector<double> area(size_t(d.n[2]), 0.0);
+  for (size_t v = 0; v < n; ++v)
+    if (r.fraction[v] >= 0.5f && outside[v] <= reach) area[v / per] += 1;
+  return area;
+}
+
 void Delineation::drawFitted(long k, const RadialOutline& fitted, double scale, double band_mm) {
   const long nx = d.n[0], ny = d.n[1];
   const size_t k0 = size_t(k) * size_t(nx) * size_t(ny);
@@ -584,35 +588,28 @@ void Delineation::fitThickSlices() {
       far_side.push_back(raw_ct[v]);
   if (far_side.size() < 20) return;
   const double bg = median(far_side);
-  // Each slice's slab area (mm^2) from the CT's partial volume: within two voxels of the region, and
-  // on a slice beyond its ends (the lesion's tip) within a voxel of the next slice's region; the
-  // voxels deeper than 1.5 voxels in the region whole, the others by where the raw CT stands between
-  // the background and the lesion, not clamped (the noise sums to nothing) unless more than half the
-  // contrast beyond either (other tissue: counts as the region says).
+  // Each slice's slab area (mm^2) from the CT's partial volume against that background
+  // (partialVolumeAreas): within two voxels of the region, and on a slice beyond its ends (the
+  // lesion's tip) within a voxel of the next slice's region; unknown (-1) on other slices.
   const float near = float(std::pow(2 * px, 2) + 1e-3), next = float(px * px + 1e-3);
-  const float deep = float(std::pow(1.5 * px, 2));
-  std::vector<double> slab(size_t(nz), -1.0);
-  std::vector<double> drawn_area(size_t(nz), 0.0);
   std::vector<char> has(size_t(nz), 0);
   for (size_t v = 0; v < n; ++v) has[v / per] = has[v / per] || lesion[v];
+  Mask where(n);
+  std::vector<double> slab(size_t(nz), -1.0);
   for (long k = 0; k < nz; ++k) {
     const bool own = has[size_t(k)];
     const long from = own ? k : (k > 0 && has[size_t(k - 1)] ? k - 1 : (k + 1 < nz && has[size_t(k + 1)] ? k + 1 : -1));
     if (from < 0) continue;
-    double sum = 0;
+    slab[size_t(k)] = 0;
     for (size_t q = 0; q < per; ++q) {
-      const size_t v = size_t(k) * per + q, u = size_t(from) * per + q;
-      if (r.fraction[v] >= 0.5f && outside[v] <= near) drawn_area[size_t(k)] += 1;
-      if (split_off[u] || junction[u] || outside[u] > (own ? near : next)) continue;
-      double f = lesion[v];
-      if (!(lesion[v] && inside[v] > deep)) {
-        const double x = (raw_ct[v] - bg) / (mu - bg);
-        if (x >= -0.5 && x <= 1.5) f = x;
-      }
-      sum += f;
+      const size_t u = size_t(from) * per + q;
+      where[size_t(k) * per + q] = !split_off[u] && !junction[u] && outside[u] <= (own ? near : next);
     }
-    slab[size_t(k)] = std::max(0.0, sum) * d.mm[0] * d.mm[1];
   }
+  const std::vector<double> pv = partialVolumeAreas(raw_ct, where, &bg);
+  for (long k = 0; k < nz; ++k)
+    if (slab[size_t(k)] >= 0) slab[size_t(k)] = std::max(0.0, pv[size_t(k)]) * d.mm[0] * d.mm[1];
+  const std::vector<double> drawn_area = outlineAreas();
   const SlabProfile profile = slabProfileOf(slab, d.mm[2]);
   // The profile stands on three slices that hold the lesion, and on a lesion at least two slices
   // long: a shorter one (the 12 x 8 x 8 mm node of cr fu1 on 5 mm slices, two slices) leaves its
