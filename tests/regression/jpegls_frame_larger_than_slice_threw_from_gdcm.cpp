@@ -16,19 +16,11 @@
 namespace recap {
 namespace {
 
-// A valid JPEG-LS PET slice (the volume fuzzer's seed), not attenuation-corrected: loaded in the
-// series' own units.
-std::filesystem::path validJpegLsSlice() {
-  return std::filesystem::path(RECAP_SOURCE_DIR) / "fuzz/corpus/volume/pt_jpegls.dcm";
-}
-dicom::LoadOptions rawUnits() {
-  dicom::LoadOptions o;
-  o.pet_units = dicom::PetUnits::Raw;
-  return o;
-}
+// A valid JPEG-LS PET slice (the volume fuzzer's seed).
+std::filesystem::path validJpegLsSlice() { return test::seedSlice("pt_jpegls"); }
 
 TEST(JpegLsFrameLargerThanSlice, TheValidSliceLoads) {
-  EXPECT_EQ(test::loadProblem(validJpegLsSlice(), rawUnits()), "");
+  EXPECT_EQ(test::loadProblem(validJpegLsSlice(), test::rawPetUnits()), "");
 }
 
 TEST(JpegLsFrameLargerThanSlice, TheSliceIsCorruptInputNamingItsFrameHeader) {
@@ -37,7 +29,7 @@ TEST(JpegLsFrameLargerThanSlice, TheSliceIsCorruptInputNamingItsFrameHeader) {
   const size_t sof = b.find(std::string("\xff\xd8\xff\xf7", 4));
   ASSERT_NE(sof, std::string::npos);
   b.replace(sof + 7, 4, std::string("\xff\xff\xff\xff", 4));
-  const std::string reason = test::loadProblemOfBytes(b, "jpeglswide", rawUnits());
+  const std::string reason = test::loadProblemOfBytes(b, "jpeglswide", test::rawPetUnits());
   EXPECT_NE(reason.find("JPEG-LS frame header (SOF55) at byte 2 of the first fragment declares an image of "
                         "65535 x 65535 pixels, the data set's Columns x Rows is"),
             std::string::npos)

@@ -1,5 +1,6 @@
 // For the regression tests on corrupt slices: a file loaded as a one-slice series, as loadVolume
-// loads every slice of a series; and the valid JPEG 2000 slice those tests change a few bytes of.
+// loads every slice of a series; and the valid slices (the volume fuzzer's seeds) those tests change
+// a few bytes of.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -41,6 +42,18 @@ inline std::string loadProblem(const std::filesystem::path& file, const dicom::L
 // A valid JPEG 2000 CT slice (the volume fuzzer's seed).
 inline std::filesystem::path validJpeg2000Slice() {
   return std::filesystem::path(RECAP_SOURCE_DIR) / "fuzz/corpus/volume/ct_j2k.dcm";
+}
+
+// One of the volume fuzzer's seed slices, fuzz/corpus/volume/NAME.dcm.
+inline std::filesystem::path seedSlice(const std::string& name) {
+  return std::filesystem::path(RECAP_SOURCE_DIR) / ("fuzz/corpus/volume/" + name + ".dcm");
+}
+
+// The seeds' PET slices are not attenuation-corrected: they load in the series' own units.
+inline dicom::LoadOptions rawPetUnits() {
+  dicom::LoadOptions o;
+  o.pet_units = dicom::PetUnits::Raw;
+  return o;
 }
 
 inline std::string fileBytes(const std::filesystem::path& file) {

@@ -47,58 +47,86 @@ std::string tagText(uint32_t tag) { return "(" + hex4(tag & 0xffff) + "," + hex4
 
 // Data set walking, as a DICOM parser reads it, in explicit VR little endian (every encapsulated
 // transfer syntax) or implicit VR (inside a UN of undefined length). Only structure: each
-// element's header and length, sequences and items by their lengths or their delimiters.
-std::string skipItems(const std::string& b, size_t& at, bool implicit, int depth);
+// element's header and length, sequences and items by their lengths or their delimiters. A
+// sequence (SQ) or an item of defined length is walked too, within its length, which its items or
+// elements must fill exactly: GDCM reads their elements, and an item whose last element ran past
+// its end aborted it (fuzz/volume_fuzz.cpp). `end` is where the enclosing value ends (the file's
+// end at the top level).
+enum class Until { PixelData, ItemDelimiter, End };
 
-std::string skipElements(const std::string& b, size_t& at, bool implicit, int depth, bool until_item_end) {
+std::string skipItems(const std::string& b, size_t& at, size_t end, bool implicit, int depth, bool defined_length,
+                      bool fragments);
+
+std::string skipElements(const std::string& b, size_t& at, size_t end, bool implicit, int depth, Until until) {
+  const std::string holder = until == Until::End ? "its item" : end == b.size() ? "the file" : "its sequence";
   for (;;) {
-    if (b.size() - at < 8) {
-      if (!until_item_end && at == b.size()) return {};
+    if (until == Until::End && at == end) return {};
+    if (end - at < 8) {
+      if (until == Until::PixelData && at == end) return {};
+      if (until == Until::End)
+        return "an element at byte " + std::to_string(at) + " runs past the end of its item (byte " +
+               std::to_string(end) + ")";
       return "the data set ends inside an element header at byte " + std::to_string(at);
     }
     const uint32_t tag = le32(b, at);
-    if (until_item_end && tag == kItemEnd) {
+    if (until == Until::ItemDelimiter && tag == kItemEnd) {
       if (le32(b, at + 4) != 0)
         return "a delimitation item at byte " + std::to_string(at) + " declares a length of " +
                std::to_string(le32(b, at + 4)) + " bytes (must be 0)";
       at += 8;
       return {};
     }
-    if (!until_item_end && tag == kPixelDataTag) return {};  // the caller's
+    if (until == Until::PixelData && tag == kPixelDataTag) return {};  // the caller's
     size_t head = 8;
     uint32_t length;
-    bool unknown = false;
+    bool unknown = false, sequence = false, bytes = false;
     if (implicit) {
       length = le32(b, at + 4);
     } else {
       const char* vr = b.data() + at + 4;
       if (hasLongLength(vr)) {
-        if (b.size() - at < 12) return "the data set ends inside an element header at byte " + std::to_string(at);
+        if (end - at < 12) return "the data set ends inside an element header at byte " + std::to_string(at);
         length = le32(b, at + 8);
         head = 12;
       } else {
         length = le16(b, at + 6);
       }
       unknown = vr[0] == 'U' && vr[1] == 'N';
+      sequence = vr[0] == 'S' && vr[1] == 'Q';
+      bytes = vr[0] == 'O' && (vr[1] == 'B' || vr[1] == 'W');
     }
     // Undefined length: a sequence, an icon's encapsulated pixel data (items of defined length), or
     // a UN holding a sequence encoded in implicit VR.
     if (length == kUndefined) {
       at += head;
-      if (std::string p = skipItems(b, at, implicit || unknown, depth + 1); !p.empty()) return p;
+      const bool fragments = implicit ? tag == kPixelDataTag : bytes;
+      if (std::string p = skipItems(b, at, end, implicit || unknown, depth + 1, false, fragments); !p.empty()) return p;
       continue;
     }
-    if (length > b.size() - at - head)
+    if (length > end - at - head)
       return "element " + tagText(tag) + " at byte " + std::to_string(at) + " declares " + std::to_string(length) +
-             " bytes, the file holds " + std::to_string(b.size() - at - head) + " after it";
-    at += head + length;
+             " bytes, " + holder + " holds " + std::to_string(end - at - head) + " after it";
+    at += head;
+    if (sequence) {
+      if (std::string p = skipItems(b, at, at + length, false, depth + 1, true, false); !p.empty()) return p;
+    } else {
+      at += length;
+    }
   }
 }
 
-std::string skipItems(const std::string& b, size_t& at, bool implicit, int depth) {
+// The items of a sequence, or with `fragments` an encapsulated value's fragments (bytes, not walked).
+std::string skipItems(const std::string& b, size_t& at, size_t end, bool implicit, int depth, bool defined_length,
+                      bool fragments) {
   if (depth > kMaxDepth) return "sequences nested more than " + std::to_string(kMaxDepth) + " deep";
   for (;;) {
-    if (b.size() - at < 8) return "the data set ends inside a sequence at byte " + std::to_string(at);
+    if (defined_length && at == end) return {};
+    if (end - at < 8) {
+      if (defined_length)
+        return "an item header at byte " + std::to_string(at) + " runs past the end of its sequence (byte " +
+               std::to_string(end) + ")";
+      return "the data set ends inside a sequence at byte " + std::to_string(at);
+    }
     const uint32_t tag = le32(b, at), length = le32(b, at + 4);
     at += 8;
     if (tag == kSequenceEnd || tag == kItemEnd) {
@@ -106,15 +134,20 @@ std::string skipItems(const std::string& b, size_t& at, bool implicit, int depth
       if (length != 0)
         return "a delimitation item at byte " + std::to_string(at - 8) + " declares a length of " +
                std::to_string(length) + " bytes (must be 0)";
-      if (tag == kSequenceEnd) return {};
-      return "an item delimitation item at byte " + std::to_string(at - 8) + " outside an item";
+      if (tag == kItemEnd)
+        return "an item delimitation item at byte " + std::to_string(at - 8) + " outside an item";
+      if (defined_length)
+        return "a sequence delimitation item at byte " + std::to_string(at - 8) + " inside a sequence of defined length";
+      return {};
     }
     if (tag != kItem) return "a sequence holds " + tagText(tag) + " at byte " + std::to_string(at - 8) + " where an item belongs";
     if (length == kUndefined) {
-      if (std::string p = skipElements(b, at, implicit, depth, true); !p.empty()) return p;
-    } else if (length > b.size() - at) {
-      return "an item at byte " + std::to_string(at - 8) + " declares " + std::to_string(length) +
-             " bytes, the file holds " + std::to_string(b.size() - at) + " after it";
+      if (std::string p = skipElements(b, at, end, implicit, depth, Until::ItemDelimiter); !p.empty()) return p;
+    } else if (length > end - at) {
+      return "an item at byte " + std::to_string(at - 8) + " declares " + std::to_string(length) + " bytes, " +
+             (defined_length ? "its sequence" : "the file") + " holds " + std::to_string(end - at) + " after it";
+    } else if (!implicit && !fragments) {
+      if (std::string p = skipElements(b, at, at + length, implicit, depth, Until::End); !p.empty()) return p;
     } else {
       at += length;
     }
@@ -125,7 +158,7 @@ std::string skipItems(const std::string& b, size_t& at, bool implicit, int depth
 // from the file meta information on: a pattern search could be fooled by bytes inside a value.
 std::string findPixelData(const std::string& b, size_t& at) {
   at = b.size() >= 132 && b.compare(128, 4, "DICM") == 0 ? 132 : 0;
-  if (std::string p = skipElements(b, at, false, 0, false); !p.empty()) return p;
+  if (std::string p = skipElements(b, at, b.size(), false, 0, Until::PixelData); !p.empty()) return p;
   if (at == b.size()) return "no pixel data (7FE0,0010) in the data set";
   if (b.size() - at < 12) return "the data set ends inside the pixel data's header";
   const bool ob_or_ow = (b[at + 4] == 'O' && (b[at + 5] == 'B' || b[at + 5] == 'W'));
@@ -202,54 +235,112 @@ std::string codestreamProblem(const char* p, size_t n, size_t offset, const Imag
   return {};
 }
 
-constexpr unsigned kSoi = 0xffd8, kSof55 = 0xfff7, kSos = 0xffda;
+constexpr unsigned kSoi = 0xffd8, kSof55 = 0xfff7, kSos = 0xffda, kApp0 = 0xffe0;
 
 // JPEG markers that stand alone, without a length: SOI, EOI, RSTn, TEM.
 bool jpegHasNoLength(unsigned marker) {
   return marker == kSoi || marker == 0xffd9 || (marker >= 0xffd0 && marker <= 0xffd7) || marker == 0xff01;
 }
 
-}  // namespace
+// What a codec's look at one marker segment says: a problem, or whether the walk ends there.
+struct SegmentVerdict {
+  std::string problem;
+  bool done = false;
+};
 
-std::string jpegLsHeaderProblem(const char* p, size_t n, const ImageShape& shape) {
+// The walk GDCM's JPEG and JPEG-LS decoders make of a fragment's header: SOI first, then marker
+// segments, each a marker (after any FF fill bytes) and a length that must fit in the fragment,
+// until `visit` (called as visit(marker, offset of the marker, body, body length)) ends it. FF00 is
+// a stuffed zero of entropy-coded data, not a marker. `codec` names the codestream in messages,
+// `goal` what the walk must reach.
+template <class Visit>
+std::string jpegSegmentsProblem(const char* p, size_t n, const std::string& codec, const std::string& goal,
+                                Visit visit) {
   const std::string in = " of the first fragment";
-  if (n < 2 || be(p, 2) != kSoi) return "the first JPEG-LS fragment does not start with SOI (FFD8)";
+  if (n < 2 || be(p, 2) != kSoi) return "the first " + codec + " fragment does not start with SOI (FFD8)";
   size_t at = 2;
   for (;;) {
     while (n - at >= 2 && static_cast<unsigned char>(p[at]) == 0xff && static_cast<unsigned char>(p[at + 1]) == 0xff)
       ++at;  // fill bytes
-    if (n - at < 2) return "the first JPEG-LS fragment ends before its frame header (SOF55)";
+    if (n - at < 2) return "the first " + codec + " fragment ends before its " + goal;
     const unsigned marker = static_cast<unsigned>(be(p + at, 2));
-    if ((marker & 0xff00) != 0xff00)
-      return "JPEG-LS byte " + std::to_string(at) + in + " is not a marker where one must be";
+    if ((marker & 0xff00) != 0xff00 || marker == 0xff00)
+      return codec + " byte " + std::to_string(at) + in + " is not a marker where one must be";
     at += 2;
     if (jpegHasNoLength(marker)) continue;
-    const std::string segment = "JPEG-LS marker segment " + hex4(marker) + " at byte " + std::to_string(at - 2) + in;
+    const std::string segment = codec + " marker segment " + hex4(marker) + " at byte " + std::to_string(at - 2) + in;
     if (n - at < 2) return segment + " ends in its length";
     const size_t length = static_cast<size_t>(be(p + at, 2));
     if (length < 2 || length > n - at)
       return segment + " declares " + std::to_string(length) + " bytes, the fragment holds " + std::to_string(n - at) +
              " from its length on";
-    if (marker == kSos) return "the first JPEG-LS fragment starts a scan before its frame header (SOF55)";
-    if (marker == kSof55) {
-      const std::string where = "JPEG-LS frame header (SOF55) at byte " + std::to_string(at - 2) + in;
-      if (length < 8) return where + " holds " + std::to_string(length) + " bytes, too few for its fields";
-      const int precision = static_cast<unsigned char>(p[at + 2]);
-      const uint64_t y = be(p + at + 3, 2), x = be(p + at + 5, 2), components = static_cast<unsigned char>(p[at + 7]);
-      if (x != uint64_t(shape.cols) || y != uint64_t(shape.rows))
-        return where + " declares an image of " + std::to_string(x) + " x " + std::to_string(y) +
-               " pixels, the data set's Columns x Rows is " + std::to_string(shape.cols) + " x " +
-               std::to_string(shape.rows);
-      if (components != uint64_t(shape.samples))
-        return where + " declares " + std::to_string(components) +
-               " component(s), the data set's SamplesPerPixel is " + std::to_string(shape.samples);
-      if (precision < 2 || precision > shape.bits_allocated)
-        return where + " declares " + std::to_string(precision) + "-bit samples, BitsAllocated is " +
-               std::to_string(shape.bits_allocated);
-      return {};
-    }
+    SegmentVerdict verdict = visit(marker, at - 2, p + at + 2, length - 2);
+    if (!verdict.problem.empty() || verdict.done) return verdict.problem;
     at += length;
   }
+}
+
+// A frame header's fields (P, Y, X, Nf) against the data set's image; `where` names the segment.
+std::string frameProblem(const std::string& where, const char* body, size_t size, const ImageShape& shape,
+                         int min_precision) {
+  if (size < 6) return where + " holds " + std::to_string(size + 2) + " bytes, too few for its fields";
+  const int precision = static_cast<unsigned char>(body[0]);
+  const uint64_t y = be(body + 1, 2), x = be(body + 3, 2), components = static_cast<unsigned char>(body[5]);
+  if (x != uint64_t(shape.cols) || y != uint64_t(shape.rows))
+    return where + " declares an image of " + std::to_string(x) + " x " + std::to_string(y) +
+           " pixels, the data set's Columns x Rows is " + std::to_string(shape.cols) + " x " +
+           std::to_string(shape.rows);
+  if (components != uint64_t(shape.samples))
+    return where + " declares " + std::to_string(components) + " component(s), the data set's SamplesPerPixel is " +
+           std::to_string(shape.samples);
+  if (precision < min_precision || precision > shape.bits_allocated)
+    return where + " declares " + std::to_string(precision) + "-bit samples, BitsAllocated is " +
+           std::to_string(shape.bits_allocated);
+  return {};
+}
+
+}  // namespace
+
+std::string jpegLsHeaderProblem(const char* p, size_t n, const ImageShape& shape) {
+  return jpegSegmentsProblem(p, n, "JPEG-LS", "frame header (SOF55)",
+                             [&](unsigned marker, size_t at, const char* body, size_t size) -> SegmentVerdict {
+                               if (marker == kSos)
+                                 return {"the first JPEG-LS fragment starts a scan before its frame header (SOF55)"};
+                               if (marker != kSof55) return {};
+                               const std::string where = "JPEG-LS frame header (SOF55) at byte " + std::to_string(at) +
+                                                         " of the first fragment";
+                               return {frameProblem(where, body, size, shape, 2), true};
+                             });
+}
+
+std::string jpegHeaderProblem(const char* p, size_t n, const ImageShape& shape) {
+  bool saw_frame = false;
+  return jpegSegmentsProblem(
+      p, n, "JPEG", "first scan (SOS)", [&](unsigned marker, size_t at, const char* body, size_t size) -> SegmentVerdict {
+        const std::string where = " at byte " + std::to_string(at) + " of the first fragment";
+        if (marker == kSos) {
+          if (!saw_frame) return {"the first JPEG fragment starts a scan before its frame header (SOF)"};
+          return {{}, true};
+        }
+        // libjpeg warns of a JFIF version it does not know, and GDCM asserts on that warning.
+        if (marker == kApp0 && size >= 6 && std::memcmp(body, "JFIF", 5) == 0 && body[5] != 1)
+          return {"JPEG JFIF segment (APP0)" + where + " declares major version " +
+                  std::to_string(static_cast<unsigned char>(body[5])) + " (must be 1)"};
+        if (marker < 0xffc0 || marker > 0xffcf || marker == 0xffc4 || marker == 0xffc8 || marker == 0xffcc) return {};
+        const std::string frame = "JPEG frame header (SOF" + std::to_string(marker - 0xffc0) + ")" + where;
+        if (saw_frame) return {frame + " is the fragment's second frame header"};
+        saw_frame = true;
+        if (marker > 0xffc3)
+          return {frame + " declares a hierarchical or arithmetic-coded process, which the JPEG decoder does not read"};
+        if (std::string problem = frameProblem(frame, body, size, shape, marker == 0xffc3 ? 2 : 1); !problem.empty())
+          return {problem};
+        // DCT-based processes: 8-bit samples in the baseline, 8 or 12 in the others.
+        const int precision = static_cast<unsigned char>(body[0]);
+        if (marker != 0xffc3 && precision != 8 && (marker == 0xffc0 || precision != 12))
+          return {frame + " declares " + std::to_string(precision) + "-bit samples, which its process does not allow (" +
+                  (marker == 0xffc0 ? "8" : "8 or 12") + ")"};
+        return {};
+      });
 }
 
 std::string jpeg2000HeaderProblem(const char* p, size_t n, const ImageShape& shape) {
@@ -277,6 +368,11 @@ std::string jpeg2000HeaderProblem(const char* p, size_t n, const ImageShape& sha
   }
 }
 
+std::string dataSetProblem(const std::string& bytes) {
+  size_t at = bytes.size() >= 132 && bytes.compare(128, 4, "DICM") == 0 ? 132 : 0;
+  return skipElements(bytes, at, bytes.size(), false, 0, Until::PixelData);
+}
+
 std::string encapsulationProblem(const std::string& bytes, Codestream codestream, const ImageShape& shape) {
   size_t at = 0;
   if (std::string problem = findPixelData(bytes, at); !problem.empty()) return problem;
@@ -294,6 +390,7 @@ std::string encapsulationProblem(const std::string& bytes, Codestream codestream
       switch (codestream) {
         case Codestream::Jpeg2000: return jpeg2000HeaderProblem(fragment, first_fragment_length, shape);
         case Codestream::JpegLs: return jpegLsHeaderProblem(fragment, first_fragment_length, shape);
+        case Codestream::Jpeg: return jpegHeaderProblem(fragment, first_fragment_length, shape);
         case Codestream::Other: break;
       }
       return {};

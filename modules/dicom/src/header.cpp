@@ -462,7 +462,7 @@ namespace {
 // in the encapsulated ones, JPEG 2000 among them).
 struct SyntaxInfo {
   const char* name;
-  bool encapsulated = false, jpeg2000 = false, jpeg_ls = false;
+  bool encapsulated = false, jpeg2000 = false, jpeg_ls = false, jpeg = false;
 };
 
 const std::map<std::string, SyntaxInfo>& syntaxes() {
@@ -471,10 +471,10 @@ const std::map<std::string, SyntaxInfo>& syntaxes() {
       {"1.2.840.10008.1.2.1", {"explicit-little"}},
       {"1.2.840.10008.1.2.1.99", {"deflated"}},
       {"1.2.840.10008.1.2.2", {"explicit-big"}},
-      {"1.2.840.10008.1.2.4.57", {"jpeg-lossless-p14", true}},
-      {"1.2.840.10008.1.2.4.70", {"jpeg-lossless-sv1", true}},
-      {"1.2.840.10008.1.2.4.50", {"jpeg-baseline", true}},
-      {"1.2.840.10008.1.2.4.51", {"jpeg-extended", true}},
+      {"1.2.840.10008.1.2.4.57", {"jpeg-lossless-p14", true, false, false, true}},
+      {"1.2.840.10008.1.2.4.70", {"jpeg-lossless-sv1", true, false, false, true}},
+      {"1.2.840.10008.1.2.4.50", {"jpeg-baseline", true, false, false, true}},
+      {"1.2.840.10008.1.2.4.51", {"jpeg-extended", true, false, false, true}},
       {"1.2.840.10008.1.2.4.80", {"jpeg-ls-lossless", true, false, true}},
       {"1.2.840.10008.1.2.4.81", {"jpeg-ls-near-lossless", true, false, true}},
       {"1.2.840.10008.1.2.4.90", {"jpeg2000-lossless", true, true}},
@@ -505,6 +505,11 @@ bool isJpeg2000TransferSyntax(const std::string& uid) {
 bool isJpegLsTransferSyntax(const std::string& uid) {
   const SyntaxInfo* s = syntax(uid);
   return s && s->jpeg_ls;
+}
+
+bool isJpegTransferSyntax(const std::string& uid) {
+  const SyntaxInfo* s = syntax(uid);
+  return s && s->jpeg;
 }
 
 std::string transferSyntaxName(const std::string& uid) {

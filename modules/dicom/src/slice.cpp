@@ -17,6 +17,8 @@ namespace recap::dicom::detail {
 
 namespace {
 
+constexpr const char* kExplicitVrLittleEndian = "1.2.840.10008.1.2.1";
+
 // Reads stored value i from a decoded buffer and keeps only the BitsStored bits (bits above
 // the high bit may hold overlays or garbage), sign-extending for signed pixels.
 struct StoredDecoder {
@@ -69,21 +71,29 @@ void checkDecodable(const Series& s) {
 void decodeSlice(const InstanceHeader& h, float* out, double extra_scale) {
   const std::string file = h.path.string();
   quietLibraries();
-  if (isEncapsulatedTransferSyntax(h.transfer_syntax_uid)) {
-    // GDCM believes the lengths it reads in the pixel data (encapsulation.h), so they are checked
-    // against the file's bytes first.
+  // GDCM believes the lengths it reads in the data set and the pixel data (encapsulation.h), so the
+  // structure of an explicit VR little endian file (every encapsulated one among them) is checked
+  // against the file's bytes first.
+  const bool encapsulated = isEncapsulatedTransferSyntax(h.transfer_syntax_uid);
+  if (encapsulated || h.transfer_syntax_uid == kExplicitVrLittleEndian) {
     std::ifstream in(h.path, std::ios::binary | std::ios::ate);
     if (!in) throw Error(ErrorCode::CorruptInput, file, "cannot open the file");
     std::string bytes(static_cast<size_t>(in.tellg()), '\0');
     in.seekg(0);
     if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size())))
       throw Error(ErrorCode::CorruptInput, file, "cannot read the file");
-    const ImageShape shape{h.rows, h.cols, h.samples_per_pixel, h.bits_allocated};
-    const Codestream codestream = isJpeg2000TransferSyntax(h.transfer_syntax_uid) ? Codestream::Jpeg2000
-                                  : isJpegLsTransferSyntax(h.transfer_syntax_uid) ? Codestream::JpegLs
-                                                                                  : Codestream::Other;
-    const std::string problem = encapsulationProblem(bytes, codestream, shape);
-    if (!problem.empty()) throw Error(ErrorCode::CorruptInput, file, problem + " (corrupt pixel data)");
+    if (!encapsulated) {
+      const std::string problem = dataSetProblem(bytes);
+      if (!problem.empty()) throw Error(ErrorCode::CorruptInput, file, problem + " (corrupt data set)");
+    } else {
+      const ImageShape shape{h.rows, h.cols, h.samples_per_pixel, h.bits_allocated};
+      const Codestream codestream = isJpeg2000TransferSyntax(h.transfer_syntax_uid) ? Codestream::Jpeg2000
+                                    : isJpegLsTransferSyntax(h.transfer_syntax_uid) ? Codestream::JpegLs
+                                    : isJpegTransferSyntax(h.transfer_syntax_uid)   ? Codestream::Jpeg
+                                                                                    : Codestream::Other;
+      const std::string problem = encapsulationProblem(bytes, codestream, shape);
+      if (!problem.empty()) throw Error(ErrorCode::CorruptInput, file, problem + " (corrupt pixel data)");
+    }
   }
   const size_t pixels = static_cast<size_t>(h.rows) * static_cast<size_t>(h.cols);
   std::vector<char> buffer;

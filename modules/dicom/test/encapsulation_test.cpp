@@ -1,5 +1,6 @@
-// detail::encapsulationProblem and detail::jpeg2000HeaderProblem: encapsulated pixel data checked
-// against a file's bytes before GDCM, which believes every length it reads, decodes the slice.
+// detail::dataSetProblem, encapsulationProblem and the codestream header checks (JPEG 2000, JPEG-LS,
+// JPEG): a slice's data set and encapsulated pixel data checked against the file's bytes before
+// GDCM, which believes every length it reads and asserts on headers its codecs warn of, decodes it.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -43,11 +44,15 @@ TEST(TransferSyntaxTable, EncapsulatedAndJpeg2000AreTheCompressedOnesRecapDecode
     EXPECT_TRUE(isEncapsulatedTransferSyntax(uid)) << uid;
     EXPECT_FALSE(isJpeg2000TransferSyntax(uid)) << uid;
     EXPECT_EQ(isJpegLsTransferSyntax(uid), std::string(uid).rfind("1.2.840.10008.1.2.4.8", 0) == 0) << uid;
+    EXPECT_EQ(isJpegTransferSyntax(uid), std::string(uid).rfind("1.2.840.10008.1.2.4.5", 0) == 0 ||
+                                             std::string(uid).rfind("1.2.840.10008.1.2.4.70", 0) == 0)
+        << uid;
   }
   for (const char* uid : {"1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91"}) {
     EXPECT_TRUE(isEncapsulatedTransferSyntax(uid)) << uid;
     EXPECT_TRUE(isJpeg2000TransferSyntax(uid)) << uid;
     EXPECT_FALSE(isJpegLsTransferSyntax(uid)) << uid;
+    EXPECT_FALSE(isJpegTransferSyntax(uid)) << uid;
     EXPECT_TRUE(isSupportedTransferSyntax(uid)) << uid;
   }
   // Not decoded (checkDecodable refuses it first), so not walked either.
@@ -122,6 +127,63 @@ TEST(Encapsulation, AnElementLongerThanTheFileOrNoPixelDataIsAProblem) {
             "no pixel data (7FE0,0010) in the data set");
   EXPECT_EQ(problem(kBefore + std::string("\xe0\x7f\x10\x00" "OW\0\0", 8) + le32(4) + "abcd"),
             "the pixel data (7FE0,0010) is not encapsulated (OB or OW of undefined length)");
+}
+
+// Sequences and items of defined length are walked within their lengths, which their content must
+// fill exactly: GDCM aborted on an item whose last element ran past its end (fuzz/volume_fuzz.cpp).
+std::string definedSequence(const std::string& items, uint32_t length) {
+  return std::string("\x54\x00\x16\x00" "SQ\0\0", 8) + le32(length) + items;
+}
+std::string definedSequence(const std::string& items) { return definedSequence(items, static_cast<uint32_t>(items.size())); }
+std::string itemOfLength(const std::string& value, uint32_t length) {
+  return std::string("\xfe\xff\x00\xe0", 4) + le32(length) + value;
+}
+const std::string kNuclide = std::string("\x18\x00\x31\x00" "LO\x04\x00" "FDG ", 12);
+const std::string kHalfLife = std::string("\x18\x00\x75\x10" "DS\x04\x00" "6586", 12);
+const std::string kNative = std::string("\xe0\x7f\x10\x00" "OW\0\0", 8) + le32(4) + "abcd";
+
+TEST(DataSet, SequencesAndItemsOfDefinedLengthFilledByTheirContentAreFine) {
+  EXPECT_EQ(dataSetProblem(kBefore + definedSequence(item(kNuclide + kHalfLife) + item(kNuclide)) + kNative), "");
+  EXPECT_EQ(dataSetProblem(kBefore + definedSequence("") + kNative), "");
+  // An item of undefined length inside a sequence of defined length, a sequence inside an item.
+  const std::string open_item = itemOfLength(kNuclide, 0xffffffffu) + std::string("\xfe\xff\x0d\xe0", 4) + le32(0);
+  EXPECT_EQ(dataSetProblem(kBefore + definedSequence(open_item + item(definedSequence(item(kNuclide)))) + kNative), "");
+  // An icon's encapsulated pixel data inside an item of defined length: its fragments are bytes.
+  const std::string icon = std::string("\x28\x00\x10\x00" "US\x02\x00\x40\x00", 10) + kPixelData + item("") +
+                           item("icon") + delimiter();
+  EXPECT_EQ(dataSetProblem(kBefore + std::string("\x88\x00\x00\x02" "SQ\0\0", 8) + le32(icon.size() + 8) + item(icon) +
+                           kNative),
+            "");
+  EXPECT_EQ(problem(kBefore + definedSequence(item(kNuclide)) + kPixelData + item("") + kFragment + delimiter()), "");
+}
+
+TEST(DataSet, AnItemShorterOrLongerThanItsElementsIsAProblem) {
+  // The fuzzer's case: the item ends inside its last element's header.
+  const std::string two = kNuclide + kHalfLife;
+  const std::string cut = definedSequence(itemOfLength(two, 19), static_cast<uint32_t>(8 + two.size()));
+  EXPECT_EQ(dataSetProblem(kBefore + cut + kNative), "an element at byte 42 runs past the end of its item (byte 49)");
+  EXPECT_EQ(problem(kBefore + cut + kPixelData + item("") + kFragment + delimiter()),
+            "an element at byte 42 runs past the end of its item (byte 49)");
+  // ... or inside its value.
+  const std::string in_value = definedSequence(itemOfLength(two, 22), static_cast<uint32_t>(8 + two.size()));
+  EXPECT_EQ(dataSetProblem(kBefore + in_value + kNative),
+            "element (0018,1075) at byte 42 declares 4 bytes, its item holds 2 after it");
+  // An item longer than its elements leaves bytes that are not an element.
+  const std::string padded = definedSequence(itemOfLength(kNuclide + "abcd", 16));
+  EXPECT_EQ(dataSetProblem(kBefore + padded + kNative), "an element at byte 42 runs past the end of its item (byte 46)");
+}
+
+TEST(DataSet, ASequenceShorterOrLongerThanItsItemsIsAProblem) {
+  const std::string one = item(kNuclide);
+  EXPECT_EQ(dataSetProblem(kBefore + definedSequence(one, static_cast<uint32_t>(one.size() - 4)) + kNative),
+            "an item at byte 22 declares 12 bytes, its sequence holds 8 after it");
+  EXPECT_EQ(dataSetProblem(kBefore + definedSequence(one + "abcd", static_cast<uint32_t>(one.size() + 4)) + kNative),
+            "an item header at byte 42 runs past the end of its sequence (byte 46)");
+  EXPECT_EQ(dataSetProblem(kBefore + definedSequence(one + delimiter()) + kNative),
+            "a sequence delimitation item at byte 42 inside a sequence of defined length");
+  EXPECT_EQ(dataSetProblem(kBefore + definedSequence(one, 1000) + kNative),
+            "element (0054,0016) at byte 10 declares 1000 bytes, the file holds " +
+                std::to_string(one.size() + kNative.size()) + " after it");
 }
 
 // A JPEG 2000 codestream's main header: SOC, SIZ (41 bytes for one component), COD (12), QCD (4),
@@ -273,6 +335,85 @@ TEST(JpegLsHeader, WhatGoesBeforeTheFrameHeaderMustHoldTogether) {
   const std::string cut = good.substr(0, 10);
   EXPECT_EQ(jpegLsHeaderProblem(cut.data(), cut.size(), kShape),
             "the first JPEG-LS fragment ends before its frame header (SOF55)");
+}
+
+// JPEG (ISO/IEC 10918-1): SOI, a JFIF segment, a frame header (SOFn: P, Y, X, Nf, then Nf
+// component fields), a Huffman table, a scan header and some data.
+std::string sof(int n, int precision, int rows, int cols, int components) {
+  std::string body = std::string(1, char(precision)) + be(rows, 2) + be(cols, 2) + std::string(1, char(components));
+  for (int c = 0; c < components; ++c) body += std::string("\x01\x11\x00", 3);
+  return segment(0xffc0 + n, body);
+}
+std::string jfif(int major) { return segment(0xffe0, std::string("JFIF\0", 5) + char(major) + std::string(8, '\x01')); }
+std::string jpeg(const std::string& frame_header, const std::string& app0 = jfif(1)) {
+  return be(0xffd8, 2) + app0 + frame_header + segment(0xffc4, std::string(20, '\x01')) +
+         segment(0xffda, std::string("\x01\x01\x00\x01\x00\x00", 6)) + std::string(20, '\x33') + be(0xffd9, 2);
+}
+std::string jpegProblem(const std::string& s) { return jpegHeaderProblem(s.data(), s.size(), kShape); }
+
+TEST(JpegHeader, FrameHeadersOfEachProcessDeclaringTheDataSetsImageAreFine) {
+  EXPECT_EQ(jpegProblem(jpeg(sof(3, 16, kShape.rows, kShape.cols, 1))), "");  // lossless
+  EXPECT_EQ(jpegProblem(jpeg(sof(3, 2, kShape.rows, kShape.cols, 1))), "");
+  EXPECT_EQ(jpegProblem(jpeg(sof(0, 8, kShape.rows, kShape.cols, 1))), "");  // baseline
+  EXPECT_EQ(jpegProblem(jpeg(sof(1, 12, kShape.rows, kShape.cols, 1))), "");  // extended
+  EXPECT_EQ(jpegProblem(jpeg(sof(2, 12, kShape.rows, kShape.cols, 1))), "");  // progressive
+  const std::string filled = be(0xffd8, 2) + "\xff\xff" + jfif(1) + "\xff" + sof(3, 16, kShape.rows, kShape.cols, 1) +
+                             segment(0xffda, std::string("\x01\x01\x00\x01\x00\x00", 6));
+  EXPECT_EQ(jpegProblem(filled), "");  // FF fill bytes before markers
+  const std::string good = jpeg(sof(3, 16, kShape.rows, kShape.cols, 1));
+  const std::string bytes = kBefore + kPixelData + item("") + item(good) + delimiter();
+  EXPECT_EQ(encapsulationProblem(bytes, Codestream::Jpeg, kShape), "");
+}
+
+// CI's fuzz run: the FF of the marker after the frame header had become FD; libjpeg skipped the
+// bytes up to the next marker with a warning, and GDCM asserted on it.
+TEST(JpegHeader, BytesBetweenMarkerSegmentsAreAProblem) {
+  std::string s = jpeg(sof(3, 16, kShape.rows, kShape.cols, 1));
+  const size_t dht = s.find(std::string("\xff\xc4", 2));
+  s[dht] = '\xfd';
+  EXPECT_EQ(jpegProblem(s), "JPEG byte " + std::to_string(dht) + " of the first fragment is not a marker where one must be");
+  const std::string bytes = kBefore + kPixelData + item("") + item(s) + delimiter();
+  EXPECT_NE(encapsulationProblem(bytes, Codestream::Jpeg, kShape).find("is not a marker"), std::string::npos);
+  EXPECT_EQ(encapsulationProblem(bytes), "");  // only JPEG slices are walked so
+  std::string stuffed = jpeg(sof(3, 16, kShape.rows, kShape.cols, 1));
+  stuffed[stuffed.find(std::string("\xff\xc4", 2)) + 1] = '\0';  // FF00: a stuffed zero, not a marker
+  EXPECT_NE(jpegProblem(stuffed).find("is not a marker where one must be"), std::string::npos);
+}
+
+TEST(JpegHeader, AJfifSegmentMustBeOfVersionOne) {
+  EXPECT_EQ(jpegProblem(jpeg(sof(3, 16, kShape.rows, kShape.cols, 1), jfif(2))),
+            "JPEG JFIF segment (APP0) at byte 2 of the first fragment declares major version 2 (must be 1)");
+  EXPECT_EQ(jpegProblem(jpeg(sof(3, 16, kShape.rows, kShape.cols, 1), segment(0xffe0, std::string("JFXX\0\x10", 6)))), "");
+}
+
+TEST(JpegHeader, TheFrameHeaderMustDeclareTheDataSetsImageAndAPrecisionItsProcessAllows) {
+  EXPECT_EQ(jpegProblem(jpeg(sof(3, 16, 65535, 65535, 1))),
+            "JPEG frame header (SOF3) at byte 20 of the first fragment declares an image of 65535 x 65535 pixels, "
+            "the data set's Columns x Rows is " + std::to_string(kShape.cols) + " x " + std::to_string(kShape.rows));
+  EXPECT_NE(jpegProblem(jpeg(sof(3, 16, kShape.rows, kShape.cols, 3))).find("declares 3 component(s)"), std::string::npos);
+  EXPECT_NE(jpegProblem(jpeg(sof(3, 17, kShape.rows, kShape.cols, 1))).find("declares 17-bit samples, BitsAllocated is 16"),
+            std::string::npos);
+  EXPECT_NE(jpegProblem(jpeg(sof(3, 1, kShape.rows, kShape.cols, 1))).find("declares 1-bit samples"), std::string::npos);
+  EXPECT_EQ(jpegProblem(jpeg(sof(0, 12, kShape.rows, kShape.cols, 1))),
+            "JPEG frame header (SOF0) at byte 20 of the first fragment declares 12-bit samples, which its process "
+            "does not allow (8)");
+  EXPECT_NE(jpegProblem(jpeg(sof(1, 10, kShape.rows, kShape.cols, 1))).find("does not allow (8 or 12)"), std::string::npos);
+  EXPECT_NE(jpegProblem(jpeg(sof(9, 8, kShape.rows, kShape.cols, 1))).find("(SOF9)"), std::string::npos);
+  const std::string two = be(0xffd8, 2) + sof(3, 16, kShape.rows, kShape.cols, 1) + jpeg(sof(3, 16, kShape.rows, kShape.cols, 1)).substr(2);
+  EXPECT_NE(jpegProblem(two).find("second frame header"), std::string::npos);
+}
+
+TEST(JpegHeader, TheHeaderMustReachAScanAfterItsFrameHeader) {
+  const std::string good = jpeg(sof(3, 16, kShape.rows, kShape.cols, 1));
+  EXPECT_EQ(jpegProblem(good.substr(2)), "the first JPEG fragment does not start with SOI (FFD8)");
+  const std::string scan_first = be(0xffd8, 2) + segment(0xffda, std::string(6, '\0')) + sof(3, 16, 8, 16, 1);
+  EXPECT_EQ(jpegProblem(scan_first), "the first JPEG fragment starts a scan before its frame header (SOF)");
+  const std::string cut = good.substr(0, good.find(std::string("\xff\xda", 2)));
+  EXPECT_EQ(jpegProblem(cut), "the first JPEG fragment ends before its first scan (SOS)");
+  const std::string long_app = be(0xffd8, 2) + be(0xffe1, 2) + be(500, 2) + std::string(10, 'x');
+  EXPECT_EQ(jpegProblem(long_app),
+            "JPEG marker segment FFE1 at byte 2 of the first fragment declares 500 bytes, the fragment holds 12 from "
+            "its length on");
 }
 
 }  // namespace

@@ -67,10 +67,12 @@ void quietLibraries();
 bool isSupportedTransferSyntax(const std::string& uid);
 std::string transferSyntaxName(const std::string& uid);
 // Whether a supported transfer syntax stores its pixel data encapsulated (a sequence of items: the
-// JPEG family, JPEG 2000, RLE), and whether it is JPEG 2000, or JPEG-LS. False for an unsupported one.
+// JPEG family, JPEG 2000, RLE), and whether it is JPEG 2000, JPEG-LS, or JPEG (ISO/IEC 10918-1:
+// baseline, extended, lossless). False for an unsupported one.
 bool isEncapsulatedTransferSyntax(const std::string& uid);
 bool isJpeg2000TransferSyntax(const std::string& uid);
 bool isJpegLsTransferSyntax(const std::string& uid);
+bool isJpegTransferSyntax(const std::string& uid);
 
 // True if the backslash-separated value list `values` contains `token` (case-insensitive).
 bool hasValue(const std::string& values, const std::string& token);
