@@ -313,6 +313,15 @@ std::string jpegLsHeaderProblem(const char* p, size_t n, const ImageShape& shape
                              });
 }
 
+std::string jpegEndProblem(const char* p, size_t n) {
+  // A fragment is of even length: an odd stream ends with one pad byte (00, or FF as some encoders
+  // write it) after EOI.
+  if (n >= 3 && (p[n - 1] == '\0' || static_cast<unsigned char>(p[n - 1]) == 0xff) && be(p + n - 3, 2) == 0xffd9)
+    return {};
+  if (n >= 2 && be(p + n - 2, 2) == 0xffd9) return {};
+  return "the JPEG stream does not end with EOI (FFD9) at the end of its last fragment (truncated or corrupt)";
+}
+
 std::string jpegHeaderProblem(const char* p, size_t n, const ImageShape& shape) {
   bool saw_frame = false;
   return jpegSegmentsProblem(
@@ -376,7 +385,7 @@ std::string dataSetProblem(const std::string& bytes) {
 std::string encapsulationProblem(const std::string& bytes, Codestream codestream, const ImageShape& shape) {
   size_t at = 0;
   if (std::string problem = findPixelData(bytes, at); !problem.empty()) return problem;
-  size_t first_fragment = 0, first_fragment_length = 0;
+  size_t first_fragment = 0, first_fragment_length = 0, last_fragment_end = 0;
   for (int item = 0;; ++item) {
     if (at + 8 > bytes.size())
       return "the pixel data ends after " + std::to_string(item) + " item(s) without its sequence delimitation item";
@@ -390,7 +399,11 @@ std::string encapsulationProblem(const std::string& bytes, Codestream codestream
       switch (codestream) {
         case Codestream::Jpeg2000: return jpeg2000HeaderProblem(fragment, first_fragment_length, shape);
         case Codestream::JpegLs: return jpegLsHeaderProblem(fragment, first_fragment_length, shape);
-        case Codestream::Jpeg: return jpegHeaderProblem(fragment, first_fragment_length, shape);
+        case Codestream::Jpeg: {
+          if (std::string problem = jpegHeaderProblem(fragment, first_fragment_length, shape); !problem.empty())
+            return problem;
+          return jpegEndProblem(bytes.data() + first_fragment, last_fragment_end - first_fragment);
+        }
         case Codestream::Other: break;
       }
       return {};
@@ -405,6 +418,7 @@ std::string encapsulationProblem(const std::string& bytes, Codestream codestream
       first_fragment = at + 8;
       first_fragment_length = length;
     }
+    if (item >= 1) last_fragment_end = at + 8 + length;
     at += 8 + length;
   }
 }

@@ -38,7 +38,7 @@ std::string dataSetProblem(const std::string& bytes);
 // delimitation item (FFFE,E0DD) of length 0, each item fitting in the file. For a JPEG 2000 `codestream`, the first fragment's header is walked as GDCM
 // walks it and its SIZ checked against `shape`, the data set's image (jpeg2000HeaderProblem); for
 // JPEG-LS, its frame header is (jpegLsHeaderProblem); for JPEG (ISO/IEC 10918-1), its marker
-// segments up to the first scan (jpegHeaderProblem). (A search for the pixel data's header bytes
+// segments up to the first scan (jpegHeaderProblem) and the end of its last fragment (jpegEndProblem). (A search for the pixel data's header bytes
 // was fooled by a copy of them inside a fragment: fuzz/volume_fuzz.cpp.)
 std::string encapsulationProblem(const std::string& bytes, Codestream codestream = Codestream::Other,
                                  const ImageShape& shape = {});
@@ -75,5 +75,13 @@ std::string jpegLsHeaderProblem(const char* data, size_t size, const ImageShape&
 // set's Columns x Rows and SamplesPerPixel, and a precision its process allows (8 bits for the
 // baseline, 8 or 12 for the other DCT processes, 2 to 16 for lossless) that fits in BitsAllocated.
 std::string jpegHeaderProblem(const char* data, size_t size, const ImageShape& shape);
+
+// What is wrong with the end of a JPEG (ISO/IEC 10918-1) stream, empty when nothing is: `data` is
+// the frame's fragments, from the first's start to the last's end (their item headers between them
+// are not looked at), which must end with EOI (FFD9), then at most one pad byte. A stream cut short
+// (a slice whose EOI's FF had become FB, and 8 bytes of its scan data zeros) was decoded by GDCM
+// without an error, its decompressor left allocated, and its pixels were loaded as the slice's
+// (fuzz/volume_fuzz.cpp). A single-frame slice only: every frame's end is not checked.
+std::string jpegEndProblem(const char* data, size_t size);
 
 }  // namespace recap::dicom::detail

@@ -416,5 +416,25 @@ TEST(JpegHeader, TheHeaderMustReachAScanAfterItsFrameHeader) {
             "its length on");
 }
 
+// The fuzzer's slice had lost its EOI (its FF now FB) and GDCM decoded it without an error.
+TEST(JpegEnd, TheStreamMustEndWithEoiThenAtMostOnePadByte) {
+  const std::string good = jpeg(sof(3, 16, kShape.rows, kShape.cols, 1));
+  EXPECT_EQ(jpegEndProblem(good.data(), good.size()), "");
+  EXPECT_EQ(jpegEndProblem((good + '\0').data(), good.size() + 1), "");
+  const std::string pad_ff = good + '\xff';
+  EXPECT_EQ(jpegEndProblem(pad_ff.data(), pad_ff.size()), "");
+  const std::string cut = good.substr(0, good.size() - 2);
+  EXPECT_EQ(jpegEndProblem(cut.data(), cut.size()),
+            "the JPEG stream does not end with EOI (FFD9) at the end of its last fragment (truncated or corrupt)");
+  const std::string two_pads = good + std::string(2, '\0');
+  EXPECT_NE(jpegEndProblem(two_pads.data(), two_pads.size()), "");
+  // Through the item walk: the first fragment's header, the last fragment's end.
+  const std::string split = kBefore + kPixelData + item("") + item(good.substr(0, 70)) + item(good.substr(70)) + delimiter();
+  EXPECT_EQ(encapsulationProblem(split, Codestream::Jpeg, kShape), "");
+  const std::string split_cut =
+      kBefore + kPixelData + item("") + item(good.substr(0, 70)) + item(good.substr(70, good.size() - 72)) + delimiter();
+  EXPECT_NE(encapsulationProblem(split_cut, Codestream::Jpeg, kShape).find("does not end with EOI"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace recap::dicom::detail
