@@ -458,11 +458,12 @@ ReadResult readHeader(const fs::path& path) {
 }
 
 namespace {
-// The transfer syntaxes recap decodes: a name, and how the pixel data is stored (a sequence of items
-// in the encapsulated ones, JPEG 2000 among them).
+// The transfer syntaxes recap decodes: a name, and how the pixel data is stored (native, or
+// encapsulated: a sequence of items holding a codestream of one of these families).
+enum class Stored { Native, Rle, Jpeg, JpegLs, Jpeg2000 };
 struct SyntaxInfo {
   const char* name;
-  bool encapsulated = false, jpeg2000 = false, jpeg_ls = false, jpeg = false;
+  Stored stored = Stored::Native;
 };
 
 const std::map<std::string, SyntaxInfo>& syntaxes() {
@@ -471,15 +472,15 @@ const std::map<std::string, SyntaxInfo>& syntaxes() {
       {"1.2.840.10008.1.2.1", {"explicit-little"}},
       {"1.2.840.10008.1.2.1.99", {"deflated"}},
       {"1.2.840.10008.1.2.2", {"explicit-big"}},
-      {"1.2.840.10008.1.2.4.57", {"jpeg-lossless-p14", true, false, false, true}},
-      {"1.2.840.10008.1.2.4.70", {"jpeg-lossless-sv1", true, false, false, true}},
-      {"1.2.840.10008.1.2.4.50", {"jpeg-baseline", true, false, false, true}},
-      {"1.2.840.10008.1.2.4.51", {"jpeg-extended", true, false, false, true}},
-      {"1.2.840.10008.1.2.4.80", {"jpeg-ls-lossless", true, false, true}},
-      {"1.2.840.10008.1.2.4.81", {"jpeg-ls-near-lossless", true, false, true}},
-      {"1.2.840.10008.1.2.4.90", {"jpeg2000-lossless", true, true}},
-      {"1.2.840.10008.1.2.4.91", {"jpeg2000", true, true}},
-      {"1.2.840.10008.1.2.5", {"rle", true}},
+      {"1.2.840.10008.1.2.4.57", {"jpeg-lossless-p14", Stored::Jpeg}},
+      {"1.2.840.10008.1.2.4.70", {"jpeg-lossless-sv1", Stored::Jpeg}},
+      {"1.2.840.10008.1.2.4.50", {"jpeg-baseline", Stored::Jpeg}},
+      {"1.2.840.10008.1.2.4.51", {"jpeg-extended", Stored::Jpeg}},
+      {"1.2.840.10008.1.2.4.80", {"jpeg-ls-lossless", Stored::JpegLs}},
+      {"1.2.840.10008.1.2.4.81", {"jpeg-ls-near-lossless", Stored::JpegLs}},
+      {"1.2.840.10008.1.2.4.90", {"jpeg2000-lossless", Stored::Jpeg2000}},
+      {"1.2.840.10008.1.2.4.91", {"jpeg2000", Stored::Jpeg2000}},
+      {"1.2.840.10008.1.2.5", {"rle", Stored::Rle}},
   };
   return table;
 }
@@ -494,22 +495,22 @@ bool isSupportedTransferSyntax(const std::string& uid) { return syntax(uid) != n
 
 bool isEncapsulatedTransferSyntax(const std::string& uid) {
   const SyntaxInfo* s = syntax(uid);
-  return s && s->encapsulated;
+  return s && s->stored != Stored::Native;
 }
 
 bool isJpeg2000TransferSyntax(const std::string& uid) {
   const SyntaxInfo* s = syntax(uid);
-  return s && s->jpeg2000;
+  return s && s->stored == Stored::Jpeg2000;
 }
 
 bool isJpegLsTransferSyntax(const std::string& uid) {
   const SyntaxInfo* s = syntax(uid);
-  return s && s->jpeg_ls;
+  return s && s->stored == Stored::JpegLs;
 }
 
 bool isJpegTransferSyntax(const std::string& uid) {
   const SyntaxInfo* s = syntax(uid);
-  return s && s->jpeg;
+  return s && s->stored == Stored::Jpeg;
 }
 
 std::string transferSyntaxName(const std::string& uid) {
