@@ -111,6 +111,11 @@ constexpr double kPoolMinScale = 0.85;
 constexpr double kFitBandVoxels = 3, kFitMinContrastHu = 15, kFitMaxMoveVoxels = 1.5;
 // fitThickSlices acts where the slab narrows the lesion's section by this scale or more.
 constexpr double kThickMinScale = 1.01;
+// fitShortLesion: the prior's spread of a short lesion's half-length along z about its short
+// in-plane semi-axis (mm), and the share of a slice about a slab boundary where the equator leaves
+// the sections undetermined.
+constexpr double kShortPriorMm = 1.0;
+constexpr double kShortBoundaryShare = 0.05;
 // The end of a lesion beyond its last delineated slice is read from the CT only where the lesion
 // stands this far above what surrounds it there (a node in fat: 140 HU; not against muscle or
 // liver), and kept only where this share of it lies within a voxel of the next slice's mask.
@@ -217,6 +222,9 @@ class Delineation {
   // Slice k's fraction from a fitted `outline` (an ellipse or a Fourier outline) scaled about its
   // centre by `scale`: each pixel's share inside within band_mm of it, 1 and 0 out to 2 x band_mm.
   void drawFitted(long k, const RadialOutline& outline, double scale, double band_mm);
+  // A lesion on one or two slices fitted as an ellipsoid to its slabs' pixels and drawn as its
+  // sections through the slices' centres (fitThickSlices); false where nothing was drawn.
+  bool fitShortLesion(const std::vector<double>& drawn_area, double widest, double noise);
   // Each slice's area (voxels) from the CT's partial volume within `where` (readEdges' pooling),
   // against the ring's local background, or `background` (HU) where given (fitThickSlices).
   std::vector<double> partialVolumeAreas(const std::vector<float>& ctf, const Mask& where,
@@ -288,6 +296,9 @@ class Delineation {
   // neighbouring slices (pooled; empty otherwise); `slices` counts them.
   std::vector<uint8_t> slices;
   std::vector<float> pooled;
+  // The slices whose outline fitShortLesion drew from its ellipsoid, and that section (scaled): the
+  // final opening does not shave them (finalMask).
+  std::vector<std::pair<long, RadialOutline>> model_sections;
   Mask read_between;  // where f_ct is the partial-volume fraction between the ring and the lesion
   // calibratePetLevel: the PET level that marks this lesion's edge. Where the CT draws the edge
   // (against fat, lung, liver), the PET stands at a fraction of the way from background to peak that

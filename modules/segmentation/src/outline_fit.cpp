@@ -7,30 +7,7 @@
 
 namespace recap::segmentation::detail {
 
-namespace {
-
-constexpr double kPi = 3.14159265358979323846;
-constexpr int kRays = 128;
-constexpr int kSub = 4;  // sub-samples per pixel side
-
-// cos kt and sin kt for k = 1..K into the basis (1, cos t, sin t, cos 2t, ...).
-void basisAt(double t, int order, std::vector<double>& b) {
-  b.assign(size_t(2 * order + 1), 0.0);
-  b[0] = 1;
-  const double c1 = std::cos(t), s1 = std::sin(t);
-  double ck = 1, sk = 0;
-  for (int k = 1; k <= order; ++k) {
-    const double c2 = ck * c1 - sk * s1, s2 = sk * c1 + ck * s1;
-    ck = c2;
-    sk = s2;
-    b[size_t(2 * k - 1)] = ck;
-    b[size_t(2 * k)] = sk;
-  }
-}
-
-
-// Solves a x = b (n x n, row-major) by Gaussian elimination with partial pivoting; false if singular.
-bool solve(std::vector<double> a, std::vector<double>& b) {
+bool solveLinear(std::vector<double> a, std::vector<double>& b) {
   const size_t n = b.size();
   for (size_t c = 0; c < n; ++c) {
     size_t piv = c;
@@ -55,6 +32,29 @@ bool solve(std::vector<double> a, std::vector<double>& b) {
   }
   return true;
 }
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr int kRays = 128;
+constexpr int kSub = 4;  // sub-samples per pixel side
+
+// cos kt and sin kt for k = 1..K into the basis (1, cos t, sin t, cos 2t, ...).
+void basisAt(double t, int order, std::vector<double>& b) {
+  b.assign(size_t(2 * order + 1), 0.0);
+  b[0] = 1;
+  const double c1 = std::cos(t), s1 = std::sin(t);
+  double ck = 1, sk = 0;
+  for (int k = 1; k <= order; ++k) {
+    const double c2 = ck * c1 - sk * s1, s2 = sk * c1 + ck * s1;
+    ck = c2;
+    sk = s2;
+    b[size_t(2 * k - 1)] = ck;
+    b[size_t(2 * k)] = sk;
+  }
+}
+
+
 
 // A pixel's share inside the outline and its derivative along each of the outline's coefficients.
 double shareAndGradient(const RadialOutline& o, long i, long j, double sx, double sy, double ramp,
@@ -161,7 +161,7 @@ bool fitOnce(const std::vector<BandPixel>& px, double sx, double sy, double ramp
     while (lambda < 1e6) {
       std::vector<double> m = jtj, step = jte;
       for (size_t a = 0; a < np; ++a) m[a * np + a] += lambda * (jtj[a * np + a] + 1e-9);
-      if (!solve(m, step)) {
+      if (!solveLinear(m, step)) {
         lambda *= 10;
         continue;
       }

@@ -32,6 +32,10 @@ struct SlicePixels {
 // point at 0.5 or more, fitted with orders 0 to `order`. False where a ray finds no such point.
 bool radialOutlineOf(const SlicePixels& fraction, double cx, double cy, int order, RadialOutline& out);
 
+// Solves a x = b (n x n, row-major) by Gaussian elimination with partial pivoting, x into b; false
+// if singular.
+bool solveLinear(std::vector<double> a, std::vector<double>& b);
+
 // `p` at (x_mm, y_mm), bilinear; NaN outside.
 double sampleBilinear(const SlicePixels& p, double x_mm, double y_mm);
 
