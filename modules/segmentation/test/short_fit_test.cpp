@@ -71,8 +71,9 @@ TEST(ShortFit, FindsAnEllipsoidShortForItsSlicesWithoutNoise) {
 TEST(ShortFit, SectionThroughTheSliceCentreUnderNoise) {
   // 12 HU of noise against 130 HU of contrast, as the phantom's fat; equators at 0-2 mm from slice
   // 1's centre; a 14 x 10 x 8 mm node, whose half-length (4 mm) is not its short semi-axis (5 mm):
-  // the prior (1 mm, as segmentation uses) holds it only where the pixels leave it open, and biases
-  // the section by +0.12 mm on average here (-0.01 without it; worst 0.57 and 0.67 mm).
+  // the prior (1 mm, as segmentation uses) holds it only where the pixels leave it open: the section's
+  // mean error +0.12 mm here, the worst 0.57. Without the prior a fit runs off (mean -2.26, worst
+  // 12.1 mm), which fails the limits below.
   double sum = 0, worst = 0;
   int runs = 0;
   for (double dz : {0.0, 0.5, 1.0, 1.5, 2.0})
@@ -85,8 +86,8 @@ TEST(ShortFit, SectionThroughTheSliceCentreUnderNoise) {
       worst = std::max(worst, std::abs(err));
       ++runs;
     }
-  EXPECT_LT(std::abs(sum / runs), 0.2);
-  EXPECT_LT(worst, 0.75);
+  EXPECT_LT(std::abs(sum / runs), 0.15);
+  EXPECT_LT(worst, 0.6);
 }
 
 TEST(ShortFit, TooFewPixelsIsNotAFit) {
