@@ -35,11 +35,12 @@ std::string dataSetProblem(const std::string& bytes);
 // through sequences (explicit VR little endian, as every encapsulated transfer syntax; implicit VR
 // inside a UN of undefined length) as dataSetProblem walks it; the pixel data must be OB or OW of
 // undefined length, then a basic offset table item, at least one fragment and a sequence
-// delimitation item (FFFE,E0DD) of length 0, each item fitting in the file. For a JPEG 2000 `codestream`, the first fragment's header is walked as GDCM
-// walks it and its SIZ checked against `shape`, the data set's image (jpeg2000HeaderProblem); for
-// JPEG-LS, its frame header is (jpegLsHeaderProblem); for JPEG (ISO/IEC 10918-1), its marker
-// segments up to the first scan (jpegHeaderProblem) and the end of its last fragment (jpegEndProblem). (A search for the pixel data's header bytes
-// was fooled by a copy of them inside a fragment: fuzz/volume_fuzz.cpp.)
+// delimitation item (FFFE,E0DD) of length 0, each item fitting in the file. For a JPEG 2000
+// `codestream`, the first fragment's header is walked as GDCM walks it and its SIZ checked against
+// `shape`, the data set's image (jpeg2000HeaderProblem); for JPEG-LS, its frame header is
+// (jpegLsHeaderProblem); for JPEG (ISO/IEC 10918-1), its marker segments up to the first scan
+// (jpegHeaderProblem) and the end of its last fragment (jpegEndProblem). (A search for the pixel
+// data's header bytes was fooled by a copy of them inside a fragment: fuzz/volume_fuzz.cpp.)
 std::string encapsulationProblem(const std::string& bytes, Codestream codestream = Codestream::Other,
                                  const ImageShape& shape = {});
 

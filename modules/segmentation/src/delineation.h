@@ -223,8 +223,17 @@ class Delineation {
   // centre by `scale`: each pixel's share inside within band_mm of it, 1 and 0 out to 2 x band_mm.
   void drawFitted(long k, const RadialOutline& outline, double scale, double band_mm);
   // A lesion on one or two slices fitted as an ellipsoid to its slabs' pixels and drawn as its
-  // sections through the slices' centres (fitThickSlices); false where nothing was drawn.
-  bool fitShortLesion(const std::vector<double>& drawn_area, double widest, double noise);
+  // sections through the slices' centres (fitThickSlices); `background` the ring's voxels on the far
+  // side, `bg` their median (HU).
+  void fitShortLesion(const std::vector<double>& drawn_area, double widest, const std::vector<float>& background,
+                      double bg);
+  // Whether voxel v may inform a fit to the pixels: not a neighbour split off, not a junction, not
+  // tissue more than a voxel beyond the region (the muscle beyond a fat plane).
+  bool fitsPixel(size_t v) const;
+  // Whether over 2 % of slice k's pixels within band_mm of `outline` where `use` (the slice's) is
+  // set stand more than half the contrast beyond either level: a third tissue (lung).
+  bool bandHoldsThirdTissue(long k, const RadialOutline& outline, double band_mm, const uint8_t* use,
+                            double outside_hu, double inside_hu) const;
   // Each slice's area (voxels) from the CT's partial volume within `where` (readEdges' pooling),
   // against the ring's local background, or `background` (HU) where given (fitThickSlices).
   std::vector<double> partialVolumeAreas(const std::vector<float>& ctf, const Mask& where,

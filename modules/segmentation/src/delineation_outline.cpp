@@ -590,9 +590,6 @@ void Delineation::fitThickSlices() {
       far_side.push_back(raw_ct[v]);
   if (far_side.size() < 20) return;
   const double bg = median(far_side);
-  std::vector<float> spread(far_side.size());
-  for (size_t q = 0; q < far_side.size(); ++q) spread[q] = std::abs(far_side[q] - float(bg));
-  const double noise = std::max(1.0, 1.4826 * median(spread));
   // Each slice's slab area (mm^2) from the CT's partial volume against that background
   // (partialVolumeAreas): within two voxels of the region, and on a slice beyond its ends (the
   // lesion's tip) within a voxel of the next slice's region; unknown (-1) on other slices.
@@ -624,7 +621,7 @@ void Delineation::fitThickSlices() {
   // Without a profile, a lesion on one or two slices is fitted as an ellipsoid to its slabs' pixels
   // instead (fitShortLesion).
   if (single_slice || !profile.ok || holding < 3 || profile.c < d.mm[2]) {
-    if (std::count(has.begin(), has.end(), char(1)) <= 2) fitShortLesion(drawn_area, widest, noise);
+    if (std::count(has.begin(), has.end(), char(1)) <= 2) fitShortLesion(drawn_area, widest, far_side, bg);
     return;
   }
   for (long k = 0; k < nz && widest > 0; ++k) {
@@ -642,21 +639,12 @@ void Delineation::fitThickSlices() {
     // a voxel beyond the region (the muscle beyond a fat plane).
     const double band_mm = kFitBandVoxels * px;
     Mask use(per);
-    size_t in_band = 0, third = 0;
-    for (size_t q = 0; q < per; ++q) {
-      const size_t v = k0 + q;
-      use[q] = !split_off[v] && !junction[v] && !(tissue[v] && !lesion[v] && outside[v] > float(px * px) + 1e-3f);
-      const double x = double(q % size_t(nx)) * d.mm[0] - start.cx, y = double(q / size_t(nx)) * d.mm[1] - start.cy;
-      if (!use[q] || std::abs(std::hypot(x, y) - start.radius(std::atan2(y, x))) > band_mm) continue;
-      ++in_band;
-      const double f = (raw_ct[v] - bg) / (mu - bg);
-      third += f < -0.5 || f > 1.5;
-    }
+    for (size_t q = 0; q < per; ++q) use[q] = fitsPixel(k0 + q);
     // The fit's two levels do not describe a band that holds a third tissue (lung beside the
     // axillary node of cr baseline, L2: its free outline ran off, levels -16 and -846 HU; with the
     // lung's pixels left out, the lung side of a node's tip had no pixels to place it, and the
     // 11.4 mm node of sample fu1, L2, measured LDi -1.05 mm on draw 5).
-    if (double(third) > 0.02 * double(in_band)) continue;
+    if (bandHoldsThirdTissue(k, start, band_mm, use.data(), bg, mu)) continue;
     const SlicePixels raw{raw_ct.data() + k0, nx, ny, d.mm[0], d.mm[1]};
     // An ellipse where the pixels show no more than one; else the free outline (orders 0-8), which
     // at this contrast (a node in fat: 130 HU against 12 HU of noise) is steady on its own.
@@ -673,7 +661,27 @@ void Delineation::fitThickSlices() {
   }
 }
 
-bool Delineation::fitShortLesion(const std::vector<double>& drawn_area, double widest, double noise) {
+bool Delineation::fitsPixel(size_t v) const {
+  return !split_off[v] && !junction[v] && !(tissue[v] && !lesion[v] && outside[v] > float(px * px) + 1e-3f);
+}
+
+bool Delineation::bandHoldsThirdTissue(long k, const RadialOutline& outline, double band_mm, const uint8_t* use,
+                                       double outside_hu, double inside_hu) const {
+  const size_t per = size_t(d.n[0]) * size_t(d.n[1]), k0 = size_t(k) * per;
+  size_t in_band = 0, third = 0;
+  for (size_t q = 0; q < per; ++q) {
+    const double x = double(q % size_t(d.n[0])) * d.mm[0] - outline.cx;
+    const double y = double(q / size_t(d.n[0])) * d.mm[1] - outline.cy;
+    if (!use[q] || std::abs(std::hypot(x, y) - outline.radius(std::atan2(y, x))) > band_mm) continue;
+    ++in_band;
+    const double f = (raw_ct[k0 + q] - outside_hu) / (inside_hu - outside_hu);
+    third += f < -0.5 || f > 1.5;
+  }
+  return double(third) > 0.02 * double(in_band);
+}
+
+void Delineation::fitShortLesion(const std::vector<double>& drawn_area, double widest,
+                                 const std::vector<float>& background, double bg) {
   // A lesion on one or two slices (a node 12 x 8 x 8 mm on 5 mm slices) is on no slice as it is
   // through the slice's centre, and no slice holds it whole: where its equator lies in a slab, that
   // slab's voxels at its edge hold only the part of its height within the slab, so the iso-contour
@@ -697,20 +705,23 @@ bool Delineation::fitShortLesion(const std::vector<double>& drawn_area, double w
   long k = -1;
   for (long q = 0; q < nz && widest > 0; ++q)
     if (drawn_area[size_t(q)] == widest) k = q;
-  if (k < 0) return false;
+  if (k < 0) return;
   const SliceEdge e = sliceEdge(k, true);
-  if (e.edge == 0 || !e.clean()) return false;
+  if (e.edge == 0 || !e.clean()) return;
   RadialOutline start;
   const SlicePixels fraction{r.fraction.data() + size_t(k) * per, nx, ny, d.mm[0], d.mm[1]};
-  if (!radialOutlineOf(fraction, e.cx, e.cy, 8, start)) return false;
+  if (!radialOutlineOf(fraction, e.cx, e.cy, 8, start)) return;
   const RadialOutline el = ellipseOf(start);
   // The pixels of the lesion and its background: not a neighbour split off, nor tissue more than a
   // voxel beyond the region (the muscle beyond a fat plane). Not where a third tissue (lung) lies in
   // the band around the outline on the widest slice, which two levels do not describe.
   Mask use(n);
-  for (size_t v = 0; v < n; ++v)
-    use[v] = !split_off[v] && !junction[v] && !(tissue[v] && !lesion[v] && outside[v] > float(px * px) + 1e-3f);
+  for (size_t v = 0; v < n; ++v) use[v] = fitsPixel(v);
   const double band_mm = kFitBandVoxels * px;
+  // The noise, for the prior's weight: the robust spread of the background's voxels in the ring.
+  std::vector<float> spread(background.size());
+  for (size_t q = 0; q < background.size(); ++q) spread[q] = std::abs(background[q] - float(bg));
+  const double noise = std::max(1.0, 1.4826 * median(spread));
   const BoxPixels box{raw_ct.data(), nx, ny, nz, d.mm[0], d.mm[1], t};
   ShortFit best;
   for (double dz : {-t / 3, 0.0, t / 3}) {
@@ -718,24 +729,12 @@ bool Delineation::fitShortLesion(const std::vector<double>& drawn_area, double w
     const ShortFit f = fitShortEllipsoid(box, use.data(), {k - 1, k, k + 1}, s0, band_mm, noise / kShortPriorMm);
     if (f.ok && (!best.ok || f.rms < best.rms)) best = f;
   }
-  if (!best.ok || std::abs(best.inside - best.outside) < 0.5 * std::abs(mu - ring_median)) return false;
-  {
-    size_t in_band = 0, third = 0;
-    const double contrast = best.inside - best.outside;
-    for (size_t q = 0; q < per; ++q) {
-      const size_t v = size_t(k) * per + q;
-      const double x = double(q % size_t(nx)) * d.mm[0] - start.cx, y = double(q / size_t(nx)) * d.mm[1] - start.cy;
-      if (!use[v] || std::abs(std::hypot(x, y) - start.radius(std::atan2(y, x))) > band_mm) continue;
-      ++in_band;
-      const double f = (raw_ct[v] - best.outside) / contrast;
-      third += f < -0.5 || f > 1.5;
-    }
-    if (double(third) > 0.02 * double(in_band)) return false;
-  }
+  if (!best.ok || std::abs(best.inside - best.outside) < 0.5 * std::abs(mu - ring_median)) return;
+  if (bandHoldsThirdTissue(k, start, band_mm, use.data() + size_t(k) * per, best.outside, best.inside)) return;
   long nearest = k;
   for (long q = std::max(0L, k - 1); q <= std::min(nz - 1, k + 1); ++q)
     if (std::abs(double(q) * t - best.e.ze) < std::abs(double(nearest) * t - best.e.ze)) nearest = q;
-  if (std::abs(best.e.ze - double(nearest) * t) > (0.5 - kShortBoundaryShare) * t) return false;
+  if (std::abs(best.e.ze - double(nearest) * t) > (0.5 - kShortBoundaryShare) * t) return;
   RadialOutline section;
   section.ellipse = true;
   section.cx = best.e.cx;
@@ -745,7 +744,7 @@ bool Delineation::fitShortLesion(const std::vector<double>& drawn_area, double w
   const double at_k = best.e.sectionScale(double(k) * t);
   drawn.c[0] *= at_k;
   drawn.c[1] *= at_k;
-  if (!(at_k > 0) || largestMove(start, drawn) > kFitMaxMoveVoxels * px) return false;
+  if (!(at_k > 0) || largestMove(start, drawn) > kFitMaxMoveVoxels * px) return;
   for (long q = std::max(0L, k - 1); q <= std::min(nz - 1, k + 1); ++q) {
     const double scale = best.e.sectionScale(double(q) * t);
     if (!(scale > 0) || drawn_area[size_t(q)] <= 0) continue;
@@ -755,7 +754,6 @@ bool Delineation::fitShortLesion(const std::vector<double>& drawn_area, double w
     scaled.c[1] *= scale;
     model_sections.emplace_back(q, scaled);
   }
-  return true;
 }
 
 void Delineation::finalMask() {

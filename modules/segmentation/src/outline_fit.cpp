@@ -54,8 +54,6 @@ void basisAt(double t, int order, std::vector<double>& b) {
   }
 }
 
-
-
 // A pixel's share inside the outline and its derivative along each of the outline's coefficients.
 double shareAndGradient(const RadialOutline& o, long i, long j, double sx, double sy, double ramp,
                         std::vector<double>* grad, std::vector<double>& basis) {

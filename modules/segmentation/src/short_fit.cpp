@@ -73,7 +73,6 @@ double sumSquares(const std::vector<double>& r) {
 
 bool plausible(const ZEllipsoid& e) { return e.b > 0.3 && e.a >= e.b * 0.999 && e.c > 0.3; }
 
-
 }  // namespace
 
 double ZEllipsoid::sectionScale(double z) const {
