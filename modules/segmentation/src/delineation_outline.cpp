@@ -615,8 +615,12 @@ void Delineation::fitThickSlices() {
   const SlabProfile profile = slabProfileOf(slab, d.mm[2]);
   // The profile stands on three slices that hold the lesion, and on a lesion at least two slices
   // long: a shorter one (the 12 x 8 x 8 mm node of cr fu1 on 5 mm slices, two slices) leaves its
-  // three parameters to the noise (scale 1.13 on draw 33, LDi +1.45 mm; the truth's 1.0).
-  const long holding = std::count_if(slab.begin(), slab.end(), [](double a) { return a > 0; });
+  // three parameters to the noise (scale 1.13 on draw 33, LDi +1.45 mm; the truth's 1.0). A slab
+  // holds the lesion where its area is kProfileHoldShare of the largest slab's or more: the noise
+  // leaves a few tenths of a mm^2 in an empty slab's area.
+  const double most = *std::max_element(slab.begin(), slab.end());
+  const long holding =
+      std::count_if(slab.begin(), slab.end(), [&](double a) { return a > 0 && a >= kProfileHoldShare * most; });
   const double widest = *std::max_element(drawn_area.begin(), drawn_area.end());
   // Without a profile, a lesion on one or two slices is fitted as an ellipsoid to its slabs' pixels
   // instead (fitShortLesion).
