@@ -744,19 +744,21 @@ void Delineation::fitShortLesion(const std::vector<double>& drawn_area, double w
   section.cx = best.e.cx;
   section.cy = best.e.cy;
   section.c = {best.e.a, best.e.b, best.e.angle};
-  RadialOutline drawn = section;
-  const double at_k = best.e.sectionScale(double(k) * t);
-  drawn.c[0] *= at_k;
-  drawn.c[1] *= at_k;
-  if (!(at_k > 0) || largestMove(start, drawn) > kFitMaxMoveVoxels * px) return;
-  for (long q = std::max(0L, k - 1); q <= std::min(nz - 1, k + 1); ++q) {
+  // The ellipsoid's section through slice q's centre.
+  auto sectionAt = [&](long q) {
+    RadialOutline s = section;
     const double scale = best.e.sectionScale(double(q) * t);
+    s.c[0] *= scale;
+    s.c[1] *= scale;
+    return std::make_pair(s, scale);
+  };
+  const auto [at_k, scale_k] = sectionAt(k);
+  if (!(scale_k > 0) || largestMove(start, at_k) > kFitMaxMoveVoxels * px) return;
+  for (long q = std::max(0L, k - 1); q <= std::min(nz - 1, k + 1); ++q) {
+    const auto [at_q, scale] = sectionAt(q);
     if (!(scale > 0) || drawn_area[size_t(q)] <= 0) continue;
     drawFitted(q, section, scale, band_mm);
-    RadialOutline scaled = section;
-    scaled.c[0] *= scale;
-    scaled.c[1] *= scale;
-    model_sections.emplace_back(q, scaled);
+    model_sections.emplace_back(q, at_q);
   }
 }
 
