@@ -109,6 +109,9 @@ constexpr double kPoolMinScale = 0.85;
 // iso-contour's own shape moved out or in (detail::fitMeanRadiusToPixels). The fit is kept if it
 // moves the outline by no more than kFitMaxMoveVoxels anywhere.
 constexpr double kFitBandVoxels = 3, kFitMinContrastHu = 15, kFitMaxMoveVoxels = 1.5;
+// A slice that averaged its neighbours is not fitted where tissue beyond the lesion's level by half
+// its contrast covers this share of the region and its band (holdsOtherTissue).
+constexpr double kOtherTissueShare = 0.05;
 // fitThickSlices acts where the slab narrows the lesion's section by this scale or more.
 constexpr double kThickMinScale = 1.01;
 // The share of the largest slab's area that a slab's must reach to count as holding the lesion in
@@ -207,9 +210,18 @@ class Delineation {
   void drawOutline();
   // The CT's level at the outline, corrected for the smoothing's blur.
   void correctCtLevel();
-  // On a lesion of low contrast, the outline of its middle slices that no neighbour's CT was
-  // averaged into, fitted to the CT's pixels as a whole.
+  // On a lesion of low contrast, the outline of its middle slices fitted to the CT's pixels as a
+  // whole: the raw CT's, or where the slice averaged its neighbours, the raw CT averaged likewise.
   void fitToPixels();
+  // fitToPixels' pixels for the slices that averaged their neighbours: the raw CT averaged along the
+  // lesion's shape as readEdges averages the smoothed CT, each neighbour scaled by the square root
+  // of the ratio of the areas of outlines fitted to each slice's own raw pixels. `area` is
+  // outlineAreas(), `widest` its largest.
+  std::vector<float> pooledRawForFit(const std::vector<double>& area, double widest) const;
+  // Whether slice k holds, about the region, tissue beyond the lesion's level by half its contrast
+  // to the ring or more (fat beside a hypodense lesion at the liver's edge) over kOtherTissueShare
+  // of it: no fit of two levels.
+  bool holdsOtherTissue(long k) const;
   // On a lesion against fat that is short for its slices, the outline of its middle slices fitted to
   // the CT's pixels and scaled from the slab's mean section to the section through the slice's centre.
   void fitThickSlices();

@@ -212,6 +212,13 @@ double RadialOutline::radius(double t) const {
   return r;
 }
 
+double RadialOutline::area() const {
+  if (ellipse) return kPi * c[0] * c[1];
+  double higher = 0;
+  for (size_t q = 1; q < c.size(); ++q) higher += c[q] * c[q];
+  return kPi * c[0] * c[0] + kPi / 2 * higher;
+}
+
 bool radialOutlineOf(const SlicePixels& fraction, double cx, double cy, int order, RadialOutline& out) {
   const double step = 0.05 * std::min(fraction.sx, fraction.sy);
   const double reach = std::hypot(double(fraction.nx) * fraction.sx, double(fraction.ny) * fraction.sy);

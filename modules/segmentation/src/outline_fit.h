@@ -19,6 +19,9 @@ struct RadialOutline {
   bool ellipse = false;
   int order() const { return int(c.size() - 1) / 2; }
   double radius(double t) const;
+  // The area enclosed (mm^2): pi a b for an ellipse, pi c0^2 + pi / 2 x the sum of the other
+  // coefficients' squares for a Fourier outline.
+  double area() const;
 };
 
 // One slice of a box: nx by ny values, x fastest, spacing sx by sy (mm).

@@ -170,6 +170,24 @@ TEST(OutlineFit, EllipseOfAnOutlineHasItsMoments) {
   EXPECT_NEAR(el.radius(0.3), e.radius(0.3), 0.01);
 }
 
+TEST(OutlineFit, AreaOfAnEllipseAndOfAFourierOutline) {
+  // An ellipse's area is pi a b; a Fourier outline's, half the integral of r^2 over the angle, here
+  // summed over 20 000 steps. The outline of the 11 x 7 mm ellipse (orders 0-12) encloses about
+  // its area; one with a lobe (orders 2 and 5) is checked against the sum.
+  const Ellipse e{30, 20, 11, 7, 0.7};
+  RadialOutline el;
+  el.ellipse = true;
+  el.c = {e.a, e.b, e.angle};
+  EXPECT_NEAR(el.area(), kPi * 11 * 7, 1e-9);
+  EXPECT_NEAR(outlineOf(e, e.cx, e.cy, 12).area(), kPi * 11 * 7, 0.01 * kPi * 11 * 7);
+  RadialOutline lobed;
+  lobed.c = {10, 0, 0, 1.5, -0.5, 0, 0, 0, 0, 0.8, 0.3};
+  double sum = 0;
+  constexpr int kSteps = 20000;
+  for (int i = 0; i < kSteps; ++i) sum += 0.5 * std::pow(lobed.radius(2 * kPi * i / kSteps), 2) * 2 * kPi / kSteps;
+  EXPECT_NEAR(lobed.area(), sum, 1e-6 * sum);
+}
+
 // A lesion and, if `lobe`, a round lobe of 4 mm radius bulging from its side.
 struct Lobulated {
   Ellipse body;
