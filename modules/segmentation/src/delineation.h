@@ -239,6 +239,10 @@ class Delineation {
     bool clean() const { return drawn > 0 && double(clean_n) >= 0.75 * double(drawn); }
   };
   SliceEdge sliceEdge(long k, bool planes_clean = false) const;
+  // A fit's start on slice k: the 0.5 level of the fraction about the centre of the slice's outline
+  // `e`, orders 0-8, and the pixels the fit may use (none split off to a neighbour, none at a
+  // junction). False where no such outline stands.
+  bool fitStart(long k, const SliceEdge& e, RadialOutline& start, Mask& use) const;
   // Slice k's fraction from a fitted `outline` (an ellipse or a Fourier outline) scaled about its
   // centre by `scale`: each pixel's share inside within band_mm of it, 1 and 0 out to 2 x band_mm.
   void drawFitted(long k, const RadialOutline& outline, double scale, double band_mm);

@@ -472,14 +472,11 @@ std::vector<float> Delineation::pooledRawForFit(const std::vector<double>& area,
     fit_area[kk] = area[kk] * d.mm[0] * d.mm[1];
     // Only the slices that may be pooled with a fitted one (area ratio kPoolMinScale^2 twice).
     if (area[kk] < std::pow(kPoolMinScale, 4) * widest) continue;
-    const size_t k0 = kk * per;
     const SliceEdge e = sliceEdge(k);
     RadialOutline start;
-    const SlicePixels fraction{r.fraction.data() + k0, nx, ny, d.mm[0], d.mm[1]};
-    if (e.edge == 0 || !radialOutlineOf(fraction, e.cx, e.cy, 8, start)) continue;
-    Mask use(per);
-    for (size_t q = 0; q < per; ++q) use[q] = !split_off[k0 + q] && !junction[k0 + q];
-    const SlicePixels raw{raw_ct.data() + k0, nx, ny, d.mm[0], d.mm[1]};
+    Mask use;
+    if (e.edge == 0 || !fitStart(k, e, start, use)) continue;
+    const SlicePixels raw{raw_ct.data() + kk * per, nx, ny, d.mm[0], d.mm[1]};
     PixelFit free_fit;
     const PixelFit fit = fitEllipseIfItHolds(raw, use.data(), start, kFitBandVoxels * px, &free_fit);
     const PixelFit& kept = fit.ok ? fit : free_fit;
@@ -489,6 +486,15 @@ std::vector<float> Delineation::pooledRawForFit(const std::vector<double>& area,
   for (size_t v = 0; v < n; ++v) where[v] = lesion[v] || outside[v] <= band_out;
   std::vector<uint8_t> counted;
   return detail::poolAlongShape(raw_ct, lesion, where, d, kPoolMinScale, counted, &fit_area);
+}
+
+bool Delineation::fitStart(long k, const SliceEdge& e, RadialOutline& start, Mask& use) const {
+  const size_t per = size_t(d.n[0]) * size_t(d.n[1]), k0 = size_t(k) * per;
+  const SlicePixels fraction{r.fraction.data() + k0, d.n[0], d.n[1], d.mm[0], d.mm[1]};
+  if (!radialOutlineOf(fraction, e.cx, e.cy, 8, start)) return false;
+  use.resize(per);
+  for (size_t q = 0; q < per; ++q) use[q] = !split_off[k0 + q] && !junction[k0 + q];
+  return true;
 }
 
 bool Delineation::holdsOtherTissue(long k) const {
@@ -543,10 +549,8 @@ void Delineation::fitToPixels() {
     if (!unaveraged && pooled_raw.empty()) pooled_raw = pooledRawForFit(area, widest);
     const std::vector<float>& pixels = unaveraged ? raw_ct : pooled_raw;
     RadialOutline start;
-    const SlicePixels fraction{r.fraction.data() + k0, nx, ny, d.mm[0], d.mm[1]};
-    if (!radialOutlineOf(fraction, e.cx, e.cy, 8, start)) continue;
-    Mask use(per);
-    for (size_t q = 0; q < per; ++q) use[q] = !split_off[k0 + q] && !junction[k0 + q];
+    Mask use;
+    if (!fitStart(k, e, start, use)) continue;
     const SlicePixels raw{pixels.data() + k0, nx, ny, d.mm[0], d.mm[1]};
     const double band_mm = kFitBandVoxels * px;
     const PixelFit fit = fitEllipseIfItHolds(raw, use.data(), start, band_mm);
@@ -561,6 +565,7 @@ void Delineation::fitToPixels() {
       // Not an ellipse (a lobulated lesion): its iso-contour's shape stays, moved out or in by the
       // distance its pixels show, and scaled likewise.
       RadialOutline shape;
+      const SlicePixels fraction{r.fraction.data() + k0, nx, ny, d.mm[0], d.mm[1]};
       if (!radialOutlineOf(fraction, e.cx, e.cy, 16, shape)) continue;
       const PixelFit m = fitMeanRadiusToPixels(raw, use.data(), shape, band_mm);
       if (!holds(m)) continue;
