@@ -104,11 +104,6 @@ void setParams(RadialOutline& o, const std::vector<double>& p) {
 }
 bool valid(const RadialOutline& o) { return o.ellipse ? o.c[0] > 0 && o.c[1] > 0 : o.c[0] > 0; }
 
-struct BandPixel {
-  long i, j;
-  double v;
-};
-
 // One least-squares fit over `px` from `fit` (outline and levels); returns false if it fails. With
 // `mean_radius_only`, of a Fourier outline only the mean radius moves (its shape stays).
 bool fitOnce(const std::vector<BandPixel>& px, double sx, double sy, double ramp, PixelFit& fit,
@@ -116,11 +111,14 @@ bool fitOnce(const std::vector<BandPixel>& px, double sx, double sy, double ramp
   std::vector<double> params = paramsOf(fit.outline);
   const size_t nall = params.size(), nc = mean_radius_only && !fit.outline.ellipse ? 1 : nall, np = nc + 2;
   std::vector<double> basis, grad(nall);
+  // A Fourier outline's centre stays: its sub-samples' angles and distances are the fit's constants.
+  const FourierSamples samples = fit.outline.ellipse ? FourierSamples{} : fourierSamples(px, fit.outline, sx, sy);
   auto cost = [&](const PixelFit& f) {
     double s = 0;
-    for (const BandPixel& p : px) {
-      const double share = shareAndGradient(f.outline, p.i, p.j, sx, sy, ramp, nullptr, basis);
-      const double e = p.v - (f.outside + (f.inside - f.outside) * share);
+    for (size_t q = 0; q < px.size(); ++q) {
+      const double share = f.outline.ellipse ? shareAndGradient(f.outline, px[q].i, px[q].j, sx, sy, ramp, nullptr, basis)
+                                             : fourierShare(f.outline, samples, q, ramp, nullptr, 0);
+      const double e = px[q].v - (f.outside + (f.inside - f.outside) * share);
       s += e * e;
     }
     return s;
@@ -128,33 +126,27 @@ bool fitOnce(const std::vector<BandPixel>& px, double sx, double sy, double ramp
   double current = cost(fit), lambda = 1e-3;
   for (int it = 0; it < 40; ++it) {
     std::vector<double> jtj(np * np, 0.0), jte(np, 0.0), row(np);
-    for (const BandPixel& p : px) {
-      const double share = shareAndGradient(fit.outline, p.i, p.j, sx, sy, ramp, &grad, basis);
-      if (fit.outline.ellipse) {
-        // Central differences: the share is piecewise linear in the parameters.
-        for (size_t q = 0; q < nc; ++q) {
-          const double h = q == 4 ? 1e-3 : 1e-2;
-          RadialOutline o = fit.outline;
-          std::vector<double> y = params;
-          y[q] += h;
-          setParams(o, y);
-          const double up = shareAndGradient(o, p.i, p.j, sx, sy, ramp, nullptr, basis);
-          y[q] -= 2 * h;
-          setParams(o, y);
-          const double down = shareAndGradient(o, p.i, p.j, sx, sy, ramp, nullptr, basis);
-          grad[q] = (up - down) / (2 * h);
-        }
-      }
+    for (size_t k = 0; k < px.size(); ++k) {
+      const BandPixel& p = px[k];
+      // An ellipse's gradient by central differences (steps 0.01 mm, 0.001 rad): the share is
+      // piecewise linear in the parameters.
+      static constexpr double kSteps[5] = {1e-2, 1e-2, 1e-2, 1e-2, 1e-3};
+      const double share = fit.outline.ellipse
+                               ? ellipseShareAndDifferences(fit.outline, p.i, p.j, sx, sy, ramp, kSteps, grad.data())
+                               : fourierShare(fit.outline, samples, k, ramp, &grad, nc);
       const double e = p.v - (fit.outside + (fit.inside - fit.outside) * share);
       for (size_t q = 0; q < nc; ++q) row[q] = (fit.inside - fit.outside) * grad[q];
       row[nc] = share;
       row[nc + 1] = 1 - share;
+      // J'J is symmetric: its upper triangle here, the lower copied below.
       for (size_t a = 0; a < np; ++a) {
         if (row[a] == 0) continue;
         jte[a] += row[a] * e;
-        for (size_t b = 0; b < np; ++b) jtj[a * np + b] += row[a] * row[b];
+        for (size_t b = a; b < np; ++b) jtj[a * np + b] += row[a] * row[b];
       }
     }
+    for (size_t a = 1; a < np; ++a)
+      for (size_t b = 0; b < a; ++b) jtj[a * np + b] = jtj[b * np + a];
     bool improved = false;
     while (lambda < 1e6) {
       std::vector<double> m = jtj, step = jte;
@@ -189,6 +181,96 @@ bool fitOnce(const std::vector<BandPixel>& px, double sx, double sy, double ramp
 }
 
 }  // namespace
+
+FourierSamples fourierSamples(const std::vector<BandPixel>& px, const RadialOutline& o, double sx, double sy) {
+  FourierSamples s;
+  s.terms = o.c.size();
+  s.dist.reserve(px.size() * kSub * kSub);
+  s.basis.reserve(px.size() * kSub * kSub * s.terms);
+  std::vector<double> b;
+  for (const BandPixel& p : px)
+    for (int a = 0; a < kSub; ++a)
+      for (int c = 0; c < kSub; ++c) {
+        const double x = (double(p.i) + (a + 0.5) / kSub - 0.5) * sx - o.cx;
+        const double y = (double(p.j) + (c + 0.5) / kSub - 0.5) * sy - o.cy;
+        basisAt(std::atan2(y, x), o.order(), b);
+        s.dist.push_back(std::hypot(x, y));
+        s.basis.insert(s.basis.end(), b.begin(), b.end());
+      }
+  return s;
+}
+
+double fourierShare(const RadialOutline& o, const FourierSamples& s, size_t pixel, double ramp,
+                    std::vector<double>* grad, size_t grad_terms) {
+  double share = 0;
+  if (grad) grad->assign(o.c.size(), 0.0);
+  for (size_t q = pixel * kSub * kSub; q < (pixel + 1) * kSub * kSub; ++q) {
+    const double* b = s.basis.data() + q * s.terms;
+    double r = 0;
+    for (size_t k = 0; k < s.terms; ++k) r += o.c[k] * b[k];
+    const double v = 0.5 + (r - s.dist[q]) / ramp;
+    if (v >= 1) {
+      share += 1;
+    } else if (v > 0) {
+      share += v;
+      if (grad)
+        for (size_t k = 0; k < grad_terms; ++k) (*grad)[k] += b[k] / ramp;
+    }
+  }
+  const double per = 1.0 / (kSub * kSub);
+  if (grad)
+    for (double& g : *grad) g *= per;
+  return share * per;
+}
+
+double ellipseShareAndDifferences(const RadialOutline& o, long i, long j, double sx, double sy, double ramp,
+                                  const double h[5], double grad[5]) {
+  const double p[5] = {o.cx, o.cy, o.c[0], o.c[1], o.c[2]};
+  double up[5], down[5];
+  for (int q = 0; q < 5; ++q) {
+    up[q] = p[q] + h[q];
+    down[q] = up[q] - 2 * h[q];
+  }
+  double share = 0, s_up[5] = {0, 0, 0, 0, 0}, s_down[5] = {0, 0, 0, 0, 0};
+  auto add = [ramp](double& sum, double r, double dist) {
+    const double v = 0.5 + (r - dist) / ramp;
+    if (v >= 1) sum += 1;
+    else if (v > 0) sum += v;
+  };
+  auto radius = [](double t, double a, double b, double angle) {
+    const double u = std::cos(t - angle) / a, w = std::sin(t - angle) / b;
+    return 1 / std::sqrt(u * u + w * w);
+  };
+  for (int a = 0; a < kSub; ++a)
+    for (int b = 0; b < kSub; ++b) {
+      const double xs = (double(i) + (a + 0.5) / kSub - 0.5) * sx, ys = (double(j) + (b + 0.5) / kSub - 0.5) * sy;
+      const double x = xs - p[0], y = ys - p[1];
+      const double t = std::atan2(y, x), dist = std::hypot(x, y);
+      const double cos_t = std::cos(t - p[4]), sin_t = std::sin(t - p[4]);
+      auto axes = [&](double a_, double b_) {
+        const double u = cos_t / a_, w = sin_t / b_;
+        return 1 / std::sqrt(u * u + w * w);
+      };
+      // The centre moved: the sub-sample at (xm, ym) from it.
+      auto moved = [&](double& sum, double xm, double ym) {
+        add(sum, radius(std::atan2(ym, xm), p[2], p[3], p[4]), std::hypot(xm, ym));
+      };
+      add(share, axes(p[2], p[3]), dist);
+      moved(s_up[0], xs - up[0], y);
+      moved(s_down[0], xs - down[0], y);
+      moved(s_up[1], x, ys - up[1]);
+      moved(s_down[1], x, ys - down[1]);
+      add(s_up[2], axes(up[2], p[3]), dist);
+      add(s_down[2], axes(down[2], p[3]), dist);
+      add(s_up[3], axes(p[2], up[3]), dist);
+      add(s_down[3], axes(p[2], down[3]), dist);
+      add(s_up[4], radius(t, p[2], p[3], up[4]), dist);
+      add(s_down[4], radius(t, p[2], p[3], down[4]), dist);
+    }
+  const double per = 1.0 / (kSub * kSub);
+  for (int q = 0; q < 5; ++q) grad[q] = (s_up[q] * per - s_down[q] * per) / (2 * h[q]);
+  return share * per;
+}
 
 double sampleBilinear(const SlicePixels& p, double x_mm, double y_mm) {
   const double x = x_mm / p.sx, y = y_mm / p.sy;

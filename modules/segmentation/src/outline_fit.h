@@ -49,6 +49,35 @@ RadialOutline ellipseOf(const RadialOutline& o);
 // pixel wide across the outline (so that the share moves smoothly with the outline).
 double shareInside(const RadialOutline& o, long i, long j, double sx, double sy);
 
+// What a fit evaluates at each pixel of its band, with the sub-samples of shareInside and their
+// ramp `ramp` mm wide (shareInside's own: a quarter of a pixel).
+struct BandPixel {
+  long i, j;
+  double v;  // the pixel's value (HU)
+};
+
+// An ellipse's share of pixel (i, j) and, into grad, its central differences along the centre (x,
+// y), the semi-axes and the angle with steps h (each parameter moved up by h, then down by 2 h):
+// each the same, to the bit, as the shares of the moved ellipses; what a move of the semi-axes or
+// the angle leaves alone (the sub-sample's angle and distance) is computed once.
+double ellipseShareAndDifferences(const RadialOutline& o, long i, long j, double sx, double sy, double ramp,
+                                  const double h[5], double grad[5]);
+
+// The sub-samples of a fit's pixels about a Fourier outline's centre, which its fit keeps: each
+// one's distance from the centre and the basis at its angle, computed once per fit rather than at
+// every evaluation of the outline.
+struct FourierSamples {
+  size_t terms = 0;                 // the basis' length: the outline's coefficients
+  std::vector<double> dist, basis;  // kSub^2 per pixel; `terms` per sub-sample
+};
+FourierSamples fourierSamples(const std::vector<BandPixel>& px, const RadialOutline& o, double sx, double sy);
+
+// The share of pixel `pixel` of fourierSamples' list inside `o` (whose centre is the samples'), the
+// same to the bit as with the sub-samples computed anew; and, if grad is given, its derivative along
+// the first `grad_terms` coefficients (the others 0: a fit of the mean radius alone).
+double fourierShare(const RadialOutline& o, const FourierSamples& s, size_t pixel, double ramp,
+                    std::vector<double>* grad, size_t grad_terms);
+
 struct PixelFit {
   RadialOutline outline;
   double inside = 0, outside = 0;  // the two levels (HU)

@@ -188,6 +188,77 @@ TEST(OutlineFit, AreaOfAnEllipseAndOfAFourierOutline) {
   EXPECT_NEAR(lobed.area(), sum, 1e-6 * sum);
 }
 
+TEST(OutlineFit, AnEllipsesDifferencesAreThoseOfTheMovedEllipses) {
+  // The fit's share and central differences of an ellipse at every pixel of a slice, against
+  // shareInside of the ellipse and of the ellipse moved along each parameter (up by h, down by 2 h):
+  // equal to the bit.
+  const double px = 0.98, ramp = px / 4;  // shareInside's ramp: a quarter of a pixel
+  RadialOutline el;
+  el.ellipse = true;
+  el.cx = 20.3;
+  el.cy = 19.7;
+  el.c = {9, 6, 0.6};
+  const double h[5] = {1e-2, 1e-2, 1e-2, 1e-2, 1e-3};
+  int edge = 0;
+  for (long j = 0; j < 40; ++j)
+    for (long i = 0; i < 40; ++i) {
+      double grad[5];
+      const double share = ellipseShareAndDifferences(el, i, j, px, px, ramp, h, grad);
+      ASSERT_EQ(share, shareInside(el, i, j, px, px)) << "pixel " << i << ", " << j;
+      for (int q = 0; q < 5; ++q) {
+        double p[5] = {el.cx, el.cy, el.c[0], el.c[1], el.c[2]};
+        auto at = [&](double value) {
+          p[q] = value;
+          RadialOutline o = el;
+          o.cx = p[0];
+          o.cy = p[1];
+          o.c = {p[2], p[3], p[4]};
+          return shareInside(o, i, j, px, px);
+        };
+        const double up = p[q] + h[q], down = up - 2 * h[q];
+        ASSERT_EQ(grad[q], (at(up) - at(down)) / (2 * h[q])) << "pixel " << i << ", " << j << ", parameter " << q;
+      }
+      edge += grad[2] != 0;
+    }
+  EXPECT_GT(edge, 50);  // the outline crosses pixels whose share the semi-axis moves
+}
+
+TEST(OutlineFit, AFourierOutlinesSharesFromItsSamplesAreItsShares) {
+  // The share of a lobed Fourier outline at every pixel of a slice from its sub-samples computed
+  // once, against shareInside (equal to the bit); its gradient against central differences of
+  // shareInside along each coefficient (the share is piecewise linear in them), and along the mean
+  // radius alone where only that is asked.
+  const double px = 0.98, ramp = px / 4;
+  RadialOutline lobed;
+  lobed.cx = 20.3;
+  lobed.cy = 19.7;
+  lobed.c = {10, 0, 0, 1.5, -0.5, 0, 0, 0, 0, 0.8, 0.3};
+  std::vector<BandPixel> pixels;
+  for (long j = 0; j < 40; ++j)
+    for (long i = 0; i < 40; ++i) pixels.push_back({i, j, 0.0});
+  const FourierSamples samples = fourierSamples(pixels, lobed, px, px);
+  int edge = 0;
+  for (size_t k = 0; k < pixels.size(); ++k) {
+    const long i = pixels[k].i, j = pixels[k].j;
+    std::vector<double> grad, mean_only;
+    const double share = fourierShare(lobed, samples, k, ramp, &grad, lobed.c.size());
+    ASSERT_EQ(share, shareInside(lobed, i, j, px, px)) << "pixel " << i << ", " << j;
+    ASSERT_EQ(grad.size(), lobed.c.size());
+    for (size_t q = 0; q < lobed.c.size(); ++q) {
+      RadialOutline up = lobed, down = lobed;
+      up.c[q] += 1e-8;
+      down.c[q] -= 1e-8;
+      EXPECT_NEAR(grad[q], (shareInside(up, i, j, px, px) - shareInside(down, i, j, px, px)) / 2e-8, 1e-5)
+          << "pixel " << i << ", " << j << ", coefficient " << q;
+    }
+    fourierShare(lobed, samples, k, ramp, &mean_only, 1);
+    EXPECT_EQ(mean_only[0], grad[0]);
+    for (size_t q = 1; q < mean_only.size(); ++q) EXPECT_EQ(mean_only[q], 0.0);
+    edge += grad[0] != 0;
+  }
+  EXPECT_GT(edge, 50);
+}
+
 // A lesion and, if `lobe`, a round lobe of 4 mm radius bulging from its side.
 struct Lobulated {
   Ellipse body;
