@@ -88,6 +88,12 @@ constexpr double kHoldsLungBelowHu = -150, kPureLungBelowHu = -600;
 // Depth below both sides that makes a voxel a fat plane between two bodies (several times the
 // noise left after smoothing).
 constexpr float kValleyHu = 20;
+// The seed's HU read again from its tissue within 3 mm (in-plane, and along z on slices that close),
+// two voxels or more inside the tissue's edge in-plane, where that holds at least 3 times the 2 mm
+// disc's voxels; it replaces the disc's where the two differ by more than 3 HU, about the disc's
+// standard deviation over noise draws (findSeedTissue).
+constexpr double kSeedTissueMm = 3.0, kSeedTissueMinShare = 3.0, kSeedTissueTrustHu = 3.0;
+constexpr long kSeedTissueInsetVoxels = 2;
 // A ring voxel within this of the lesion's HU is tissue like the lesion's; the CT's say fades from
 // kAlikeFrom to kAlikeFrom + kAlikeSpan of such tissue in the ring.
 constexpr double kAlikeHu = 20;
@@ -189,6 +195,8 @@ class Delineation {
  private:
   // Soft tissue of the lesion's density connected to the seed, split into blobs at necks.
   bool findSeedTissue();
+  bool tissueAround(double disc_max);            // band and tissue from mu0 and valley
+  double seedTissueHu(size_t disc_count) const;  // mu0 read again from the tissue (NaN: too small)
   // The PET: the lesion's peak, the background around it, the local background, and whether the
   // lesion is FDG-avid.
   void readPetContext();
